@@ -1,0 +1,57 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Dependencies, and why each earns its build time:
+// - OpenAPIKit: reads the documents in openapi/ as typed models; the validator compiles them
+//   once at start-up, so the library costs nothing on the request path. The ExternalLoading
+//   trait (Swift Concurrency machinery we do not use) is switched off to shorten the build.
+// - swift-argument-parser: the CLI, its --help and environment-variable defaults.
+// - swift-collections: OrderedDictionary keeps JSON objects in the client's key order.
+// GRDB.swift is deliberately not used: the store needs a handful of prepared statements on
+// the hot path, and a thin wrapper over the C API (Sources/EvalmockKit/Storage) keeps both the
+// build and each insert cheaper. See README "Design choices".
+let package = Package(
+    name: "evalmock",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "evalmock", targets: ["evalmock"]),
+        .library(name: "EvalmockKit", targets: ["EvalmockKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit", from: "6.4.0", traits: []),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibevent",
+            pkgConfig: "libevent",
+            providers: [.apt(["libevent-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(
+            name: "EvalmockKit",
+            dependencies: [
+                "CLibevent",
+                "CSQLite",
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                .product(name: "Collections", package: "swift-collections"),
+            ]
+        ),
+        .executableTarget(
+            name: "evalmock",
+            dependencies: [
+                "EvalmockKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "EvalmockKitTests",
+            dependencies: ["EvalmockKit"]
+        ),
+    ]
+)

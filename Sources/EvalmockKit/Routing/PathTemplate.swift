@@ -1,0 +1,34 @@
+/// An OpenAPI path template such as `/runs/{runId}/records`.
+public struct PathTemplate: Sendable, Equatable, CustomStringConvertible {
+    public enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+    }
+
+    public let segments: [Segment]
+    public let description: String
+
+    public init(_ template: String) {
+        self.description = template
+        self.segments = PathTemplate.split(template).map { part in
+            if part.hasPrefix("{"), part.hasSuffix("}") {
+                return .parameter(String(part.dropFirst().dropLast()))
+            }
+            return .literal(part)
+        }
+    }
+
+    /// A copy mounted under a prefix such as `/api/v2`.
+    public func mounted(under prefix: String) -> PathTemplate {
+        let trimmed = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
+        return PathTemplate(trimmed + description)
+    }
+
+    /// Splits a path into its segments; one trailing slash is ignored.
+    static func split(_ path: String) -> [String] {
+        var parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        if parts.first == "" { parts.removeFirst() }
+        if parts.count > 1, parts.last == "" { parts.removeLast() }
+        return parts
+    }
+}

@@ -1,0 +1,82 @@
+/// Matches a method and a path against path templates.
+///
+/// Literal segments win over parameters (`/systems/versions/{id}` beats `/systems/{systemId}/…`);
+/// when a literal branch leads nowhere the parameter branch is tried. Path segments are
+/// percent-decoded after splitting, so an id may contain an encoded `/`.
+public struct Router<Target> {
+    public enum Match {
+        case found(Target, parameters: [String: String], template: PathTemplate)
+        /// The path exists but not for this method; `allowed` lists the methods it has.
+        case methodNotAllowed(allowed: [String])
+        case notFound
+    }
+
+    private final class Node {
+        var literals: [String: Node] = [:]
+        var parameter: (name: String, node: Node)?
+        var targets: [String: (Target, PathTemplate)] = [:]
+    }
+
+    private let root = Node()
+
+    public init() {}
+
+    public mutating func add(method: String, template: PathTemplate, target: Target) {
+        var node = root
+        for segment in template.segments {
+            switch segment {
+            case .literal(let text):
+                if let next = node.literals[text] {
+                    node = next
+                } else {
+                    let next = Node()
+                    node.literals[text] = next
+                    node = next
+                }
+            case .parameter(let name):
+                if let existing = node.parameter {
+                    node = existing.node
+                } else {
+                    let next = Node()
+                    node.parameter = (name, next)
+                    node = next
+                }
+            }
+        }
+        node.targets[method.uppercased()] = (target, template)
+    }
+
+    public func match(method: String, path: String) -> Match {
+        let rawSegments = PathTemplate.split(path)
+        let segments = rawSegments.map { PercentDecoding.decode($0) ?? $0 }
+        var parameterValues: [String] = []
+        guard let node = find(root, segments[...], &parameterValues) else { return .notFound }
+        guard let (target, template) = node.targets[method.uppercased()] ?? (method.uppercased() == "HEAD" ? node.targets["GET"] : nil) else {
+            return .methodNotAllowed(allowed: node.targets.keys.sorted())
+        }
+        var parameters: [String: String] = [:]
+        var names = template.segments.compactMap { segment -> String? in
+            if case .parameter(let name) = segment { return name }
+            return nil
+        }[...]
+        for value in parameterValues {
+            if let name = names.popFirst() { parameters[name] = value }
+        }
+        return .found(target, parameters: parameters, template: template)
+    }
+
+    /// Depth-first search preferring literal children; collects parameter values on the way.
+    private func find(_ node: Node, _ segments: ArraySlice<String>, _ values: inout [String]) -> Node? {
+        guard let segment = segments.first else { return node.targets.isEmpty ? nil : node }
+        let rest = segments.dropFirst()
+        if let literal = node.literals[segment], let found = find(literal, rest, &values) {
+            return found
+        }
+        if let parameter = node.parameter, !segment.isEmpty {
+            values.append(segment)
+            if let found = find(parameter.node, rest, &values) { return found }
+            values.removeLast()
+        }
+        return nil
+    }
+}

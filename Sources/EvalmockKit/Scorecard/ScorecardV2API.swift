@@ -1,0 +1,42 @@
+/// Scorecard v2 (`openapi/scorecard-v2.json`), served under the document's `/api/v2` and also
+/// without a prefix, where the SDK's own test suite sends its requests.
+final class ScorecardV2API: EmulatedAPI {
+    let name = "scorecard-v2"
+    let specification: OpenAPISpecification
+    let mountPrefixes: [String]
+    let errorDialect: any ErrorDialect = ScorecardErrorDialect()
+    private let credentials: CredentialCheck
+    private let records: ScorecardRecordHandlers
+
+    init(environment: APIEnvironment) throws {
+        specification = try environment.specification("scorecard-v2.json")
+        mountPrefixes = Array(Set(specification.serverPathPrefixes + [""])).sorted().reversed()
+        credentials = CredentialCheck(acceptedKeys: environment.apiKeys)
+        records = ScorecardRecordHandlers(store: ScorecardRecordStore(database: environment.database))
+    }
+
+    /// `Authorization: Bearer <token>` (the document's `ApiKeyAuth` scheme).
+    func isAuthenticated(_ request: HTTPRequest) -> Bool {
+        guard let header = request.headers["Authorization"] else { return false }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return false }
+        return credentials.accepts(parts[1].trimmingCharacters(in: " "))
+    }
+
+    var handlers: [String: OperationHandler] {
+        [
+            "createRecord": records.create,
+            "listRecords": records.list,
+            "deleteRecord": records.delete,
+            "listRecordTags": records.listTags,
+            "createRecordTag": records.createTag,
+            "deleteRecordTag": records.deleteTag,
+        ]
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in character: Character) -> String {
+        String(drop { $0 == character }.reversed().drop { $0 == character }.reversed())
+    }
+}

@@ -1,0 +1,27 @@
+/// What a handler gets: the request, its validated input, and the time of the request.
+public struct OperationContext {
+    public let request: HTTPRequest
+    public let input: OperationInput
+    public let operation: OperationDefinition
+
+    public var body: JSONValue { input.body ?? .null }
+    public func pathParameter(_ name: String) -> String { input.pathParameters[name] ?? "" }
+}
+
+/// Handles one validated operation call. Throwing means a real fault (500).
+public typealias OperationHandler = (OperationContext) throws -> HTTPResponse
+
+/// One emulated API: its OpenAPI document, where it is mounted, how it authenticates, how it
+/// words errors, and a handler per operationId it emulates.
+public protocol EmulatedAPI: AnyObject {
+    /// Short name used in logs and settings, e.g. `scorecard-v2`.
+    var name: String { get }
+    var specification: OpenAPISpecification { get }
+    /// Path prefixes the document's paths are served under, e.g. `["/api/v2", ""]`.
+    var mountPrefixes: [String] { get }
+    var errorDialect: any ErrorDialect { get }
+    /// True when the request carries credentials this API accepts.
+    func isAuthenticated(_ request: HTTPRequest) -> Bool
+    /// Handlers by operationId. Operations of the document without one answer 501.
+    var handlers: [String: OperationHandler] { get }
+}

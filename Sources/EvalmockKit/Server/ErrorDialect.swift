@@ -1,0 +1,12 @@
+/// How one emulated API words its errors. The pipeline decides *that* a request fails and
+/// why; the dialect decides the status details and the body, so each API answers errors
+/// exactly as its real service does.
+public protocol ErrorDialect: Sendable {
+    func validationFailed(_ issues: [ValidationIssue]) -> HTTPResponse
+    func unauthorized() -> HTTPResponse
+    func notFound(method: String, path: String) -> HTTPResponse
+    func methodNotAllowed(method: String, path: String, allowed: [String]) -> HTTPResponse
+    func payloadTooLarge(limit: Int) -> HTTPResponse
+    func notImplemented(operationId: String) -> HTTPResponse
+    func internalError(_ error: Error) -> HTTPResponse
+}

@@ -1,0 +1,50 @@
+/// The composition root: opens the database, loads every emulated API from `openapi/`,
+/// builds the pipeline and binds the listener.
+public final class EvalmockServer {
+    public let configuration: ServerConfiguration
+    public let database: SQLiteDatabase
+    public let apis: [EmulatedAPI]
+    public let openAPIDirectory: String
+    private let transport: EventLoopHTTPServer
+    /// The port actually bound (differs from the configured one when that is 0).
+    public private(set) var port = 0
+
+    public init(configuration: ServerConfiguration) throws {
+        self.configuration = configuration
+        let openAPIDirectory = try SpecificationDirectory.locate(configured: configuration.openAPIDirectory)
+        self.openAPIDirectory = openAPIDirectory
+        let database = try SQLiteDatabase(path: configuration.databasePath)
+        self.database = database
+        let environment = APIEnvironment(database: database, openAPIDirectory: openAPIDirectory, apiKeys: configuration.apiKeys)
+        let apis = try EmulatedAPIs.make(environment)
+        self.apis = apis
+        let pipeline = RequestPipeline(apis: apis, maxBodyBytes: configuration.limits.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth)
+        self.transport = try EventLoopHTTPServer(limits: configuration.limits, respond: pipeline.respond(to:))
+    }
+
+    /// Binds the listener; returns the bound port.
+    @discardableResult
+    public func bind() throws -> Int {
+        port = try transport.bind(host: configuration.host, port: configuration.port)
+        return port
+    }
+
+    public func stopOnSignals(_ signals: [Int32]) { transport.stopOnSignals(signals) }
+
+    /// Serves until `stop()` or a registered signal.
+    public func run() { transport.run() }
+
+    /// Safe from any thread.
+    public func stop() { transport.stop() }
+}
+
+/// What an emulated API is built from.
+public struct APIEnvironment {
+    public let database: SQLiteDatabase
+    public let openAPIDirectory: String
+    public let apiKeys: [String]
+
+    public func specification(_ fileName: String) throws -> OpenAPISpecification {
+        try OpenAPISpecification.load(path: openAPIDirectory + "/" + fileName)
+    }
+}

@@ -1,0 +1,73 @@
+/// The request pipeline, in the order Prism runs it:
+/// route → (size) → authenticate → validate input → handle → respond.
+///
+/// It knows nothing of any one API: everything specific comes from `EmulatedAPI`.
+public final class RequestPipeline {
+    private struct Route {
+        let api: EmulatedAPI
+        let operation: OperationDefinition
+        let handler: OperationHandler?
+    }
+
+    private var router = Router<Route>()
+    private let apis: [EmulatedAPI]
+    private let validator: OperationInputValidator
+    private let maxBodyBytes: Int
+
+    public init(apis: [EmulatedAPI], maxBodyBytes: Int, maxJSONDepth: Int = JSONParser.defaultMaxDepth) {
+        self.apis = apis
+        self.maxBodyBytes = maxBodyBytes
+        self.validator = OperationInputValidator(maxJSONDepth: maxJSONDepth)
+        for api in apis {
+            let handlers = api.handlers
+            for operation in api.specification.operations {
+                let route = Route(api: api, operation: operation, handler: handlers[operation.operationId])
+                for prefix in api.mountPrefixes {
+                    router.add(method: operation.method, template: operation.template.mounted(under: prefix), target: route)
+                }
+            }
+        }
+    }
+
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        switch router.match(method: request.method, path: request.path) {
+        case .notFound:
+            return dialect(forPath: request.path).notFound(method: request.method, path: request.path)
+        case .methodNotAllowed(let allowed):
+            var response = dialect(forPath: request.path).methodNotAllowed(method: request.method, path: request.path, allowed: allowed)
+            response.headers.set("Allow", allowed.joined(separator: ", "))
+            return response
+        case .found(let route, let parameters, _):
+            return respond(to: request, route: route, pathParameters: parameters)
+        }
+    }
+
+    private func respond(to request: HTTPRequest, route: Route, pathParameters: [String: String]) -> HTTPResponse {
+        let dialect = route.api.errorDialect
+        if request.body.count > maxBodyBytes {
+            var response = dialect.payloadTooLarge(limit: maxBodyBytes)
+            response.headers.set("Connection", "close")
+            return response
+        }
+        guard route.api.isAuthenticated(request) else { return dialect.unauthorized() }
+        guard let handler = route.handler else { return dialect.notImplemented(operationId: route.operation.operationId) }
+        switch validator.validate(request, pathParameters: pathParameters, for: route.operation) {
+        case .failure(let failure):
+            return dialect.validationFailed(failure.issues)
+        case .success(let input):
+            do {
+                return try handler(OperationContext(request: request, input: input, operation: route.operation))
+            } catch {
+                return dialect.internalError(error)
+            }
+        }
+    }
+
+    /// The dialect of the API that owns a path by prefix; the first API's for anything else.
+    private func dialect(forPath path: String) -> any ErrorDialect {
+        let owner = apis.first { api in
+            api.mountPrefixes.contains { !$0.isEmpty && (path == $0 || path.hasPrefix($0 + "/")) }
+        }
+        return (owner ?? apis[0]).errorDialect
+    }
+}

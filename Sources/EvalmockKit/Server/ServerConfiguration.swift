@@ -1,0 +1,15 @@
+/// Everything `evalmock serve` can be told, with the defaults a laptop user expects.
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 4010
+    /// A file path, or `:memory:` for a database that lives as long as the process.
+    public var databasePath = "evalmock.db"
+    /// Where the OpenAPI documents are; nil searches the usual places (see `SpecificationDirectory`).
+    public var openAPIDirectory: String?
+    /// Accepted credentials; empty accepts any non-empty credential, as a mock should.
+    public var apiKeys: [String] = []
+    public var limits = TransportLimits()
+    public var maxJSONDepth = JSONParser.defaultMaxDepth
+
+    public init() {}
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// Finds the `openapi/` directory: the configured one, else `./openapi`, else the nearest
+/// `openapi/` above the executable (a build inside the repository), else the installed copy.
+enum SpecificationDirectory {
+    static let marker = "scorecard-v2.json"
+
+    static func locate(configured: String?) throws -> String {
+        if let configured {
+            guard exists(configured) else {
+                throw SpecificationError(path: configured, reason: "no \(marker) in this directory")
+            }
+            return configured
+        }
+        var candidates = [FileManager.default.currentDirectoryPath + "/openapi"]
+        var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            candidates.append(directory.appendingPathComponent("openapi").path)
+            directory.deleteLastPathComponent()
+        }
+        candidates.append("/usr/share/evalmock/openapi")
+        guard let found = candidates.first(where: exists) else {
+            throw SpecificationError(path: candidates[0], reason: "openapi/ not found; pass --openapi-dir")
+        }
+        return found
+    }
+
+    private static func exists(_ directory: String) -> Bool {
+        FileManager.default.fileExists(atPath: directory + "/" + marker)
+    }
+}

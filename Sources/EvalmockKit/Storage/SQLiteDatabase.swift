@@ -1,0 +1,85 @@
+import CSQLite
+
+/// One SQLite connection, used from the event-loop thread only.
+///
+/// Durability: WAL with synchronous=NORMAL. A commit is in the WAL file (in the OS page cache)
+/// before `commit` returns, so a killed process (`kill -9`) loses nothing it acknowledged; only
+/// a power cut could drop the last transactions, which a local emulator accepts for speed.
+public final class SQLiteDatabase {
+    let connection: OpaquePointer
+    public let path: String
+    private var statements: [String: Statement] = [:]
+
+    public init(path: String) throws(SQLiteError) {
+        var connection: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let code = sqlite3_open_v2(path, &connection, flags, nil)
+        guard code == SQLITE_OK, let connection else {
+            let error = SQLiteError(code: code, connection: connection, context: "open \(path)")
+            sqlite3_close_v2(connection)
+            throw error
+        }
+        self.connection = connection
+        self.path = path
+        sqlite3_extended_result_codes(connection, 1)
+        sqlite3_busy_timeout(connection, 5_000)
+        do {
+            // Reading the schema fails here, with a clear message, if the file is not a database.
+            try execute("PRAGMA schema_version")
+            if path != ":memory:" { try execute("PRAGMA journal_mode=WAL") }
+            try execute("PRAGMA synchronous=NORMAL")
+            try execute("PRAGMA foreign_keys=ON")
+        } catch {
+            sqlite3_close_v2(connection)
+            throw error
+        }
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(connection)
+    }
+
+    /// Runs SQL text that takes no parameters (schema changes, pragmas).
+    public func execute(_ sql: String) throws(SQLiteError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(connection, sql, nil, nil, &message)
+        if code != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code))
+            sqlite3_free(message)
+            throw SQLiteError(code: code, message: text, context: sql)
+        }
+    }
+
+    /// A cached prepared statement for `sql`.
+    public func statement(_ sql: String) throws(SQLiteError) -> Statement {
+        if let cached = statements[sql] { return cached }
+        let statement = try Statement(connection: connection, sql: sql)
+        statements[sql] = statement
+        return statement
+    }
+
+    /// Runs `body` in one transaction: all of it is committed, or none of it.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(connection) }
+    public var changes: Int { Int(sqlite3_changes(connection)) }
+}
+
+extension SQLiteError {
+    init(code: Int32, message: String, context: String) {
+        self.code = code
+        self.message = message
+        self.context = context
+    }
+}

@@ -1,0 +1,198 @@
+import CLibevent
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Limits the transport enforces before a request reaches the pipeline.
+public struct TransportLimits: Sendable {
+    /// Largest body the pipeline sees. Bodies up to `bodyCeilingFactor` times this are read and
+    /// answered 413 in the API's own dialect; larger ones are cut off by libevent itself.
+    public var maxBodyBytes: Int = 16 * 1024 * 1024
+    public var maxHeaderBytes: Int = 64 * 1024
+    /// Seconds a connection may stay idle or trickle a request (slow-client protection).
+    public var timeoutSeconds: Int32 = 30
+
+    static let bodyCeilingFactor = 4
+
+    public init() {}
+}
+
+public enum TransportError: Error, CustomStringConvertible {
+    case cannotCreateEventBase
+    case cannotBind(host: String, port: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotCreateEventBase: return "libevent could not create an event base"
+        case .cannotBind(let host, let port, let reason): return "cannot listen on \(host):\(port): \(reason)"
+        }
+    }
+}
+
+/// The HTTP listener: libevent's evhttp on one event loop. Each request is read whole, handed
+/// to `respond` on the loop thread, and answered exactly once. Every `Unmanaged` and
+/// `@convention(c)` detail stays in this file.
+public final class EventLoopHTTPServer {
+    public typealias Responder = (HTTPRequest) -> HTTPResponse
+
+    private let base: OpaquePointer
+    private let http: OpaquePointer
+    private let limits: TransportLimits
+    private let respond: Responder
+    private var signalEvents: [OpaquePointer] = []
+
+    public init(limits: TransportLimits, respond: @escaping Responder) throws {
+        EventLoopHTTPServer.enableThreadSupport
+        guard let base = event_base_new() else { throw TransportError.cannotCreateEventBase }
+        guard let http = evhttp_new(base) else {
+            event_base_free(base)
+            throw TransportError.cannotCreateEventBase
+        }
+        self.base = base
+        self.http = http
+        self.limits = limits
+        self.respond = respond
+
+        let methods = EVHTTP_REQ_GET.rawValue | EVHTTP_REQ_POST.rawValue | EVHTTP_REQ_HEAD.rawValue
+            | EVHTTP_REQ_PUT.rawValue | EVHTTP_REQ_DELETE.rawValue | EVHTTP_REQ_PATCH.rawValue
+            | EVHTTP_REQ_OPTIONS.rawValue
+        evhttp_set_allowed_methods(http, UInt16(methods))
+        evhttp_set_max_body_size(http, Int(limits.maxBodyBytes * TransportLimits.bodyCeilingFactor))
+        evhttp_set_max_headers_size(http, Int(limits.maxHeaderBytes))
+        evhttp_set_timeout(http, limits.timeoutSeconds)
+        evhttp_set_default_content_type(http, "application/json")
+        evhttp_set_gencb(http, { request, context in
+            guard let request, let context else { return }
+            Unmanaged<EventLoopHTTPServer>.fromOpaque(context).takeUnretainedValue().handle(request)
+        }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    deinit {
+        for event in signalEvents { event_free(event) }
+        evhttp_free(http)
+        event_base_free(base)
+    }
+
+    /// libevent must be told to use pthreads before any base exists, so that `stop()` may be
+    /// called from another thread (tests run the loop on a background thread).
+    private static let enableThreadSupport: Void = { _ = evthread_use_pthreads() }()
+
+    /// Binds the listener and returns the port it got (useful with port 0).
+    @discardableResult
+    public func bind(host: String, port: Int) throws -> Int {
+        guard let handle = evhttp_bind_socket_with_handle(http, host, UInt16(clamping: port)) else {
+            let reason = errno == EADDRINUSE ? "address already in use" : String(cString: strerror(errno))
+            throw TransportError.cannotBind(host: host, port: port, reason: reason)
+        }
+        let fd = evhttp_bound_socket_get_fd(handle)
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let ok = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard ok == 0 else { return port }
+        if Int32(storage.ss_family) == AF_INET6 {
+            return withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+            }
+        }
+        return withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+        }
+    }
+
+    /// Stops the loop when the process receives one of `signals` (SIGINT, SIGTERM).
+    public func stopOnSignals(_ signals: [Int32]) {
+        for number in signals {
+            let event = event_new(base, number, Int16(EV_SIGNAL | EV_PERSIST), { _, _, context in
+                guard let context else { return }
+                event_base_loopexit(OpaquePointer(context), nil)
+            }, UnsafeMutableRawPointer(base))
+            if let event {
+                event_add(event, nil)
+                signalEvents.append(event)
+            }
+        }
+    }
+
+    /// Runs the event loop until `stop()` or a registered signal.
+    public func run() {
+        event_base_dispatch(base)
+    }
+
+    /// Ends the loop after the callbacks in progress; safe from any thread.
+    public func stop() {
+        event_base_loopexit(base, nil)
+    }
+
+    // MARK: - One request
+
+    private func handle(_ raw: OpaquePointer) {
+        let request = readRequest(raw)
+        var response = respond(request)
+        if request.method == "HEAD" { response.body = [] }
+        send(response, to: raw)
+    }
+
+    private func readRequest(_ raw: OpaquePointer) -> HTTPRequest {
+        let method = EventLoopHTTPServer.methodName(evhttp_request_get_command(raw))
+        var path = "/"
+        var query: String?
+        if let uri = evhttp_request_get_evhttp_uri(raw) {
+            if let p = evhttp_uri_get_path(uri), p.pointee != 0 { path = String(cString: p) }
+            if let q = evhttp_uri_get_query(uri) { query = String(cString: q) }
+        }
+        var headers = HTTPHeaders()
+        if let input = evhttp_request_get_input_headers(raw) {
+            var field = input.pointee.tqh_first
+            while let current = field {
+                if let key = current.pointee.key, let value = current.pointee.value {
+                    headers.add(String(cString: key), String(cString: value))
+                }
+                field = current.pointee.next.tqe_next
+            }
+        }
+        var body: [UInt8] = []
+        if let buffer = evhttp_request_get_input_buffer(raw) {
+            let length = evbuffer_get_length(buffer)
+            if length > 0 {
+                body = [UInt8](unsafeUninitializedCapacity: length) { storage, count in
+                    count = Int(evbuffer_copyout(buffer, storage.baseAddress, length))
+                    if count < 0 { count = 0 }
+                }
+            }
+        }
+        return HTTPRequest(method: method, path: path, rawQuery: query, headers: headers, body: body)
+    }
+
+    private func send(_ response: HTTPResponse, to raw: OpaquePointer) {
+        if let output = evhttp_request_get_output_headers(raw) {
+            for (name, value) in response.headers {
+                evhttp_add_header(output, name, value)
+            }
+        }
+        let buffer = evbuffer_new()
+        if !response.body.isEmpty {
+            response.body.withUnsafeBytes { bytes in
+                _ = evbuffer_add(buffer, bytes.baseAddress, bytes.count)
+            }
+        }
+        evhttp_send_reply(raw, Int32(response.status), HTTPResponse.reasonPhrase(response.status), buffer)
+        evbuffer_free(buffer)
+    }
+
+    private static func methodName(_ command: evhttp_cmd_type) -> String {
+        switch command {
+        case EVHTTP_REQ_GET: return "GET"
+        case EVHTTP_REQ_POST: return "POST"
+        case EVHTTP_REQ_HEAD: return "HEAD"
+        case EVHTTP_REQ_PUT: return "PUT"
+        case EVHTTP_REQ_DELETE: return "DELETE"
+        case EVHTTP_REQ_OPTIONS: return "OPTIONS"
+        case EVHTTP_REQ_TRACE: return "TRACE"
+        case EVHTTP_REQ_CONNECT: return "CONNECT"
+        case EVHTTP_REQ_PATCH: return "PATCH"
+        default: return "UNKNOWN"
+        }
+    }
+}

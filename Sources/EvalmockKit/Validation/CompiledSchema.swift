@@ -1,0 +1,69 @@
+import Foundation
+
+/// A JSON Schema reduced to what validation needs, built once from the OpenAPI document.
+///
+/// A class so that `$ref` cycles are plain object references; all fields are fixed after
+/// `SchemaCompiler` finishes, so validation reads it from any thread.
+public final class CompiledSchema: @unchecked Sendable {
+    public enum TypeConstraint: String, Sendable {
+        case null, boolean, integer, number, string, array, object
+    }
+
+    public enum AdditionalProperties {
+        case allowed
+        case forbidden
+        case schema(CompiledSchema)
+    }
+
+    public struct NumericBound {
+        public var value: Double
+        public var exclusive: Bool
+    }
+
+    public struct Discriminator {
+        public var propertyName: String
+        /// Tag value → branch. Built from the explicit mapping, else from branch component names.
+        public var branches: [(tag: String, schema: CompiledSchema)]
+    }
+
+    /// nil means any type.
+    public internal(set) var type: TypeConstraint?
+    public internal(set) var nullable = false
+    public internal(set) var enumValues: [JSONValue]?
+    public internal(set) var defaultValue: JSONValue?
+    public internal(set) var example: JSONValue?
+    public internal(set) var componentName: String?
+
+    public internal(set) var minLength = 0
+    public internal(set) var maxLength: Int?
+    public internal(set) var pattern: NSRegularExpression?
+    public internal(set) var patternSource: String?
+    public internal(set) var format: String?
+
+    public internal(set) var minimum: NumericBound?
+    public internal(set) var maximum: NumericBound?
+    public internal(set) var multipleOf: Double?
+
+    public internal(set) var properties: [(name: String, schema: CompiledSchema)] = []
+    public internal(set) var propertyIndex: [String: CompiledSchema] = [:]
+    public internal(set) var required: [String] = []
+    public internal(set) var additionalProperties: AdditionalProperties = .allowed
+    public internal(set) var minProperties = 0
+    public internal(set) var maxProperties: Int?
+
+    public internal(set) var items: CompiledSchema?
+    public internal(set) var minItems = 0
+    public internal(set) var maxItems: Int?
+    public internal(set) var uniqueItems = false
+
+    public internal(set) var allOf: [CompiledSchema] = []
+    public internal(set) var anyOf: [CompiledSchema] = []
+    public internal(set) var oneOf: [CompiledSchema] = []
+    public internal(set) var not: CompiledSchema?
+    public internal(set) var discriminator: Discriminator?
+
+    init() {}
+
+    /// A schema that accepts anything.
+    public static let anything = CompiledSchema()
+}

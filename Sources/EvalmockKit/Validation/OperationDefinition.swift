@@ -1,0 +1,25 @@
+/// One operation of an OpenAPI document, with everything the pipeline needs compiled:
+/// where it is served, how to validate its input and what its responses look like.
+public struct OperationDefinition: @unchecked Sendable {
+    public struct ParameterRule {
+        public let name: String
+        public let required: Bool
+        public let schema: CompiledSchema
+        /// `form` style with `explode: false` sends arrays comma-joined.
+        public let explode: Bool
+    }
+
+    public struct BodyRule {
+        public let schema: CompiledSchema
+        public let required: Bool
+    }
+
+    public let operationId: String
+    public let method: String
+    public let template: PathTemplate
+    public let pathParameters: [ParameterRule]
+    public let queryParameters: [ParameterRule]
+    public let body: BodyRule?
+    /// Response schemas by status code (`"201"`, `"default"`), for `application/json`.
+    public let responseSchemas: [String: CompiledSchema]
+}

@@ -1,0 +1,103 @@
+/// The validated, typed input of one operation call.
+public struct OperationInput: Sendable {
+    public var pathParameters: [String: String]
+    /// Query parameters converted to their schema types, with schema defaults filled in.
+    public var query: [String: JSONValue]
+    public var body: JSONValue?
+}
+
+/// The issues of a rejected request, all of them.
+public struct ValidationFailure: Error, Sendable {
+    public let issues: [ValidationIssue]
+}
+
+/// Validates a request's path, query and body against an `OperationDefinition`.
+public struct OperationInputValidator: Sendable {
+    public var maxJSONDepth = JSONParser.defaultMaxDepth
+
+    public init(maxJSONDepth: Int = JSONParser.defaultMaxDepth) {
+        self.maxJSONDepth = maxJSONDepth
+    }
+
+    public func validate(_ request: HTTPRequest, pathParameters: [String: String], for operation: OperationDefinition) -> Result<OperationInput, ValidationFailure> {
+        var issues: [ValidationIssue] = []
+
+        for rule in operation.pathParameters {
+            guard let raw = pathParameters[rule.name] else { continue }
+            let value = coerce([raw], to: rule.schema, explode: true)
+            issues += SchemaValidator.validate(value, against: rule.schema, at: [.key("path"), .key(rule.name)])
+        }
+
+        var query: [String: JSONValue] = [:]
+        let items = request.queryItems
+        for rule in operation.queryParameters {
+            let raw = items.filter { $0.name == rule.name }.map(\.value)
+            if raw.isEmpty {
+                if rule.required {
+                    issues.append(ValidationIssue(location: [.key("query"), .key(rule.name)], kind: .missing, input: nil))
+                } else if let fallback = rule.schema.defaultValue {
+                    query[rule.name] = fallback
+                }
+                continue
+            }
+            let value = coerce(raw, to: rule.schema, explode: rule.explode)
+            issues += SchemaValidator.validate(value, against: rule.schema, at: [.key("query"), .key(rule.name)])
+            query[rule.name] = value
+        }
+
+        var body: JSONValue?
+        if let rule = operation.body {
+            if request.body.allSatisfy(Self.isWhitespace) {
+                if rule.required {
+                    issues.append(ValidationIssue(location: [.key("body")], kind: .missing, input: nil))
+                }
+            } else {
+                do {
+                    let parsed = try JSONParser.parse(request.body, maxDepth: maxJSONDepth)
+                    issues += SchemaValidator.validate(parsed, against: rule.schema, at: [.key("body")])
+                    body = parsed
+                } catch {
+                    issues.append(ValidationIssue(location: [.key("body"), .index(error.offset)], kind: .invalidJSON(error.description), input: nil))
+                }
+            }
+        }
+
+        if !issues.isEmpty { return .failure(ValidationFailure(issues: issues)) }
+        return .success(OperationInput(pathParameters: pathParameters, query: query, body: body))
+    }
+
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0a || byte == 0x0d
+    }
+
+    /// Query and path values arrive as text; the schema says what they should become. A value
+    /// that does not convert stays a string, so the validator reports the type it should have.
+    private func coerce(_ raw: [String], to schema: CompiledSchema, explode: Bool) -> JSONValue {
+        let effectiveType = schema.type ?? schema.allOf.first?.type
+        if effectiveType == .array {
+            let values = explode ? raw : raw.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let itemSchema = schema.items ?? .anything
+            return .array(values.map { coerceScalar($0, to: itemSchema) })
+        }
+        return coerceScalar(raw.last ?? "", to: schema)
+    }
+
+    private func coerceScalar(_ raw: String, to schema: CompiledSchema) -> JSONValue {
+        switch schema.type {
+        case .integer?, .number?:
+            // Only plain JSON number syntax converts; "1e3" and " 5" stay text and are rejected.
+            if let parsed = try? JSONParser.parse(raw), case .number = parsed { return parsed }
+            return .string(raw)
+        case .boolean?:
+            switch raw.lowercased() {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            default: return .string(raw)
+            }
+        case .null?:
+            return raw.isEmpty || raw == "null" ? .null : .string(raw)
+        default:
+            return .string(raw)
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+
+/// Checks a JSON value against a compiled schema and lists every violation found.
+public enum SchemaValidator {
+    public static func validate(_ value: JSONValue, against schema: CompiledSchema, at location: [ValidationIssue.LocationComponent]) -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        check(value, schema, location, &issues)
+        return issues
+    }
+
+    public static func isValid(_ value: JSONValue, against schema: CompiledSchema) -> Bool {
+        var issues: [ValidationIssue] = []
+        check(value, schema, [], &issues)
+        return issues.isEmpty
+    }
+
+    private static func check(_ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+        if case .null = value, schema.nullable { return }
+
+        if let type = schema.type, !matches(value, type) {
+            issues.append(ValidationIssue(location: location, kind: .wrongType(expected: type.rawValue), input: value))
+            return
+        }
+        if let allowed = schema.enumValues, !allowed.contains(value) {
+            issues.append(ValidationIssue(location: location, kind: .notInEnum(allowed: allowed), input: value))
+            return
+        }
+
+        switch value {
+        case .string(let string): checkString(string, value, schema, location, &issues)
+        case .number(let number): checkNumber(number, value, schema, location, &issues)
+        case .object(let object): checkObject(object, schema, location, &issues)
+        case .array(let array): checkArray(array, value, schema, location, &issues)
+        case .null, .bool: break
+        }
+
+        for part in schema.allOf { check(value, part, location, &issues) }
+        if !schema.oneOf.isEmpty || !schema.anyOf.isEmpty { checkUnion(value, schema, location, &issues) }
+        if let forbidden = schema.not, isValid(value, against: forbidden) {
+            issues.append(ValidationIssue(location: location, kind: .matchesForbiddenSchema, input: value))
+        }
+    }
+
+    private static func matches(_ value: JSONValue, _ type: CompiledSchema.TypeConstraint) -> Bool {
+        switch (type, value) {
+        case (.null, .null), (.boolean, .bool), (.string, .string), (.array, .array), (.object, .object), (.number, .number):
+            return true
+        case (.integer, .number(let number)):
+            return number.isInteger
+        default:
+            return false
+        }
+    }
+
+    private static func checkString(_ string: String, _ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+        if schema.minLength > 0 || schema.maxLength != nil {
+            let length = string.unicodeScalars.count
+            if length < schema.minLength {
+                issues.append(ValidationIssue(location: location, kind: .stringTooShort(min: schema.minLength), input: value))
+            }
+            if let max = schema.maxLength, length > max {
+                issues.append(ValidationIssue(location: location, kind: .stringTooLong(max: max), input: value))
+            }
+        }
+        if let pattern = schema.pattern {
+            let range = NSRange(string.startIndex..., in: string)
+            if pattern.firstMatch(in: string, range: range) == nil {
+                issues.append(ValidationIssue(location: location, kind: .patternMismatch(pattern: schema.patternSource ?? ""), input: value))
+            }
+        }
+        if let format = schema.format, !FormatChecker.accepts(string, format: format) {
+            issues.append(ValidationIssue(location: location, kind: .formatMismatch(format: format), input: value))
+        }
+    }
+
+    private static func checkNumber(_ number: JSONNumber, _ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+        let double = number.doubleValue
+        if let min = schema.minimum, min.exclusive ? !(double > min.value) : !(double >= min.value) {
+            issues.append(ValidationIssue(location: location, kind: .numberTooSmall(min: min.value, exclusive: min.exclusive), input: value))
+        }
+        if let max = schema.maximum, max.exclusive ? !(double < max.value) : !(double <= max.value) {
+            issues.append(ValidationIssue(location: location, kind: .numberTooLarge(max: max.value, exclusive: max.exclusive), input: value))
+        }
+        if let factor = schema.multipleOf, factor > 0 {
+            let quotient = double / factor
+            if abs(quotient - quotient.rounded()) > 1e-9 {
+                issues.append(ValidationIssue(location: location, kind: .notMultipleOf(factor), input: value))
+            }
+        }
+    }
+
+    private static func checkObject(_ object: JSONValue.JSONObject, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+        for name in schema.required where object[name] == nil {
+            issues.append(ValidationIssue(location: location + [.key(name)], kind: .missing, input: nil))
+        }
+        for (key, member) in object {
+            if let property = schema.propertyIndex[key] {
+                check(member, property, location + [.key(key)], &issues)
+                continue
+            }
+            switch schema.additionalProperties {
+            case .allowed: break
+            case .forbidden:
+                issues.append(ValidationIssue(location: location + [.key(key)], kind: .unexpectedProperty, input: member))
+            case .schema(let additional):
+                check(member, additional, location + [.key(key)], &issues)
+            }
+        }
+        if object.count < schema.minProperties {
+            issues.append(ValidationIssue(location: location, kind: .tooFewProperties(min: schema.minProperties), input: .object(object)))
+        }
+        if let max = schema.maxProperties, object.count > max {
+            issues.append(ValidationIssue(location: location, kind: .tooManyProperties(max: max), input: .object(object)))
+        }
+    }
+
+    private static func checkArray(_ array: [JSONValue], _ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+        if array.count < schema.minItems {
+            issues.append(ValidationIssue(location: location, kind: .tooFewItems(min: schema.minItems), input: value))
+        }
+        if let max = schema.maxItems, array.count > max {
+            issues.append(ValidationIssue(location: location, kind: .tooManyItems(max: max), input: value))
+        }
+        if schema.uniqueItems {
+            for i in array.indices where array[..<i].contains(array[i]) {
+                issues.append(ValidationIssue(location: location + [.index(i)], kind: .duplicateItems, input: array[i]))
+            }
+        }
+        if let items = schema.items {
+            for (index, item) in array.enumerated() {
+                check(item, items, location + [.index(index)], &issues)
+            }
+        }
+    }
+
+    /// oneOf/anyOf. With a discriminator only the tagged branch is checked, so its issues are
+    /// precise (as pydantic's tagged unions report them); otherwise the branches are tried.
+    private static func checkUnion(_ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+        if let discriminator = schema.discriminator, case .object(let object) = value {
+            let tags = discriminator.branches.map(\.tag)
+            guard let tagValue = object[discriminator.propertyName] else {
+                issues.append(ValidationIssue(location: location, kind: .unionTagMissing(property: discriminator.propertyName, expected: tags), input: value))
+                return
+            }
+            guard case .string(let tag) = tagValue, let branch = discriminator.branches.first(where: { $0.tag == tag }) else {
+                let shown = tagValue.stringValue ?? JSONWriter.encodeString(tagValue)
+                issues.append(ValidationIssue(location: location + [.key(discriminator.propertyName)], kind: .unionTagInvalid(property: discriminator.propertyName, tag: shown, expected: tags), input: tagValue))
+                return
+            }
+            check(value, branch.schema, location, &issues)
+            return
+        }
+        let branches = schema.oneOf.isEmpty ? schema.anyOf : schema.oneOf
+        var branchIssues: [[ValidationIssue]] = []
+        var matched = 0
+        for branch in branches {
+            var found: [ValidationIssue] = []
+            check(value, branch, location, &found)
+            if found.isEmpty {
+                matched += 1
+                if schema.oneOf.isEmpty { return }
+            }
+            branchIssues.append(found)
+        }
+        if matched == 1 { return }
+        if matched > 1 {
+            issues.append(ValidationIssue(location: location, kind: .severalUnionBranchesMatched, input: value))
+            return
+        }
+        // No branch matched: report the branch that got furthest (fewest issues, none of them a
+        // type mismatch at the top), which is what a client usually meant.
+        if let best = branchIssues.min(by: { score($0, location) < score($1, location) }), score(best, location) < Int.max / 2 {
+            issues.append(contentsOf: best)
+        } else {
+            issues.append(ValidationIssue(location: location, kind: .noUnionBranchMatched, input: value))
+        }
+    }
+
+    private static func score(_ branchIssues: [ValidationIssue], _ location: [ValidationIssue.LocationComponent]) -> Int {
+        let topLevelTypeMismatch = branchIssues.contains { issue in
+            if case .wrongType = issue.kind, issue.location == location { return true }
+            return false
+        }
+        return topLevelTypeMismatch ? Int.max : branchIssues.count
+    }
+}

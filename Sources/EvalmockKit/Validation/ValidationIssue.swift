@@ -1,0 +1,99 @@
+/// One reason a request does not satisfy its operation's schema.
+///
+/// The validator only reports facts (where, what rule, which input); each emulated API renders
+/// a list of issues in its own error dialect (Scorecard's ApiError, FastAPI's `detail` list).
+public struct ValidationIssue: Equatable, Sendable {
+    public enum LocationComponent: Equatable, Sendable, CustomStringConvertible {
+        case key(String)
+        case index(Int)
+
+        public var description: String {
+            switch self {
+            case .key(let key): return key
+            case .index(let index): return String(index)
+            }
+        }
+
+        public var jsonValue: JSONValue {
+            switch self {
+            case .key(let key): return .string(key)
+            case .index(let index): return .int(index)
+            }
+        }
+    }
+
+    public enum Kind: Equatable, Sendable {
+        case missing
+        /// The value is not of `expected` (a JSON Schema type name).
+        case wrongType(expected: String)
+        case notInEnum(allowed: [JSONValue])
+        case stringTooShort(min: Int)
+        case stringTooLong(max: Int)
+        case patternMismatch(pattern: String)
+        case formatMismatch(format: String)
+        case numberTooSmall(min: Double, exclusive: Bool)
+        case numberTooLarge(max: Double, exclusive: Bool)
+        case notMultipleOf(Double)
+        case tooFewItems(min: Int)
+        case tooManyItems(max: Int)
+        case duplicateItems
+        case tooFewProperties(min: Int)
+        case tooManyProperties(max: Int)
+        case unexpectedProperty
+        case noUnionBranchMatched
+        case severalUnionBranchesMatched
+        case unionTagMissing(property: String, expected: [String])
+        case unionTagInvalid(property: String, tag: String, expected: [String])
+        case matchesForbiddenSchema
+        case invalidJSON(String)
+    }
+
+    /// Where the problem is: first `body`, `query`, `path` or `header`, then keys and indexes.
+    public var location: [LocationComponent]
+    public var kind: Kind
+    /// The offending value; nil when the value is absent.
+    public var input: JSONValue?
+
+    public init(location: [LocationComponent], kind: Kind, input: JSONValue?) {
+        self.location = location
+        self.kind = kind
+        self.input = input
+    }
+
+    /// `inputs.question` or `items.3.name`: the location after its first component.
+    public var dottedField: String {
+        location.dropFirst().map(\.description).joined(separator: ".")
+    }
+
+    /// A plain-English description, used by dialects that have no wording of their own.
+    public var message: String {
+        switch kind {
+        case .missing: return "is required"
+        case .wrongType(let expected): return "must be of type \(expected)"
+        case .notInEnum(let allowed): return "must be one of \(allowed.map { JSONWriter.encodeString($0) }.joined(separator: ", "))"
+        case .stringTooShort(let min): return "must have at least \(min) character\(min == 1 ? "" : "s")"
+        case .stringTooLong(let max): return "must have at most \(max) character\(max == 1 ? "" : "s")"
+        case .patternMismatch(let pattern): return "must match pattern \(pattern)"
+        case .formatMismatch(let format): return "must be a valid \(format)"
+        case .numberTooSmall(let min, let exclusive): return "must be \(exclusive ? "greater than" : "at least") \(Self.format(min))"
+        case .numberTooLarge(let max, let exclusive): return "must be \(exclusive ? "less than" : "at most") \(Self.format(max))"
+        case .notMultipleOf(let factor): return "must be a multiple of \(Self.format(factor))"
+        case .tooFewItems(let min): return "must have at least \(min) item\(min == 1 ? "" : "s")"
+        case .tooManyItems(let max): return "must have at most \(max) item\(max == 1 ? "" : "s")"
+        case .duplicateItems: return "must not contain duplicate items"
+        case .tooFewProperties(let min): return "must have at least \(min) propert\(min == 1 ? "y" : "ies")"
+        case .tooManyProperties(let max): return "must have at most \(max) propert\(max == 1 ? "y" : "ies")"
+        case .unexpectedProperty: return "is not an allowed property"
+        case .noUnionBranchMatched: return "does not match any of the allowed schemas"
+        case .severalUnionBranchesMatched: return "matches more than one of the allowed schemas"
+        case .unionTagMissing(let property, let expected): return "must have a '\(property)' of \(expected.joined(separator: ", "))"
+        case .unionTagInvalid(let property, let tag, let expected): return "has '\(property)' '\(tag)', expected one of \(expected.joined(separator: ", "))"
+        case .matchesForbiddenSchema: return "matches a schema it must not match"
+        case .invalidJSON(let detail): return "is not valid JSON: \(detail)"
+        }
+    }
+
+    static func format(_ number: Double) -> String {
+        number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : String(number)
+    }
+}

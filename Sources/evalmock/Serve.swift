@@ -1,0 +1,98 @@
+import ArgumentParser
+import EvalmockKit
+import Foundation
+
+/// `evalmock serve`: every flag also reads an environment variable, for Docker and CI.
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the emulated APIs until SIGINT or SIGTERM.",
+        discussion: """
+        Each option falls back to an environment variable, then to its default:
+          --host EVALMOCK_HOST, --port EVALMOCK_PORT, --db EVALMOCK_DB,
+          --openapi-dir EVALMOCK_OPENAPI_DIR, --api-key EVALMOCK_API_KEYS (comma-separated),
+          --max-body-bytes EVALMOCK_MAX_BODY_BYTES, --max-json-depth EVALMOCK_MAX_JSON_DEPTH,
+          --request-timeout EVALMOCK_REQUEST_TIMEOUT.
+        """
+    )
+
+    @Option(help: "Address to listen on. A non-loopback address exposes the emulator to the network.")
+    var host: String = Environment.string("EVALMOCK_HOST") ?? "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free port (the start-up line says which).")
+    var port: Int = Environment.int("EVALMOCK_PORT") ?? 4010
+
+    @Option(name: .customLong("db"), help: "SQLite database file, created if missing; ':memory:' keeps nothing after exit.")
+    var databasePath: String = Environment.string("EVALMOCK_DB") ?? "evalmock.db"
+
+    @Option(name: .customLong("openapi-dir"), help: "Directory of the OpenAPI documents (default: ./openapi, else the one beside the binary).")
+    var openAPIDirectory: String?
+
+    @Option(name: .customLong("api-key"), help: "Accept only this credential (repeatable). Without it any non-empty credential is accepted.")
+    var apiKeys: [String] = Environment.list("EVALMOCK_API_KEYS")
+
+    @Option(help: "Largest request body in bytes; larger bodies get 413 in the API's error format.")
+    var maxBodyBytes: Int = Environment.int("EVALMOCK_MAX_BODY_BYTES") ?? TransportLimits().maxBodyBytes
+
+    @Option(name: .customLong("max-json-depth"), help: "Deepest JSON nesting accepted in a body.")
+    var maxJSONDepth: Int = Environment.int("EVALMOCK_MAX_JSON_DEPTH") ?? JSONParser.defaultMaxDepth
+
+    @Option(help: "Seconds a client may take to send a request or stay idle before it is disconnected.")
+    var requestTimeout: Int = Environment.int("EVALMOCK_REQUEST_TIMEOUT") ?? Int(TransportLimits().timeoutSeconds)
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
+        guard maxJSONDepth > 0 else { throw ValidationError("--max-json-depth must be positive") }
+        guard requestTimeout > 0 else { throw ValidationError("--request-timeout must be positive") }
+    }
+
+    func run() throws {
+        signal(SIGPIPE, SIG_IGN)
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.databasePath = databasePath
+        configuration.openAPIDirectory = openAPIDirectory ?? Environment.string("EVALMOCK_OPENAPI_DIR")
+        configuration.apiKeys = apiKeys
+        configuration.limits.maxBodyBytes = maxBodyBytes
+        configuration.limits.timeoutSeconds = Int32(clamping: requestTimeout)
+        configuration.maxJSONDepth = maxJSONDepth
+
+        let server: EvalmockServer
+        let boundPort: Int
+        do {
+            server = try EvalmockServer(configuration: configuration)
+            boundPort = try server.bind()
+        } catch {
+            ServerLog.error("\(error)")
+            throw ExitCode(1)
+        }
+        server.stopOnSignals([SIGINT, SIGTERM])
+        if !Self.isLoopback(host) {
+            ServerLog.info("warning: listening on \(host), reachable from other machines; evalmock is a test emulator, not a hardened service")
+        }
+        let database = databasePath == ":memory:" ? ":memory:" : URL(fileURLWithPath: databasePath).standardizedFileURL.path
+        let apis = server.apis.map(\.name).joined(separator: ", ")
+        print("evalmock \(EvalmockVersion.current) listening on http://\(host):\(boundPort) (database: \(database); APIs: \(apis))")
+        fflush(nil)
+        server.run()
+        ServerLog.info("evalmock stopped")
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host.hasPrefix("127.") || host == "::1"
+    }
+}
+
+enum Environment {
+    static func string(_ name: String) -> String? {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
+        return value
+    }
+
+    static func int(_ name: String) -> Int? { string(name).flatMap { Int($0) } }
+
+    static func list(_ name: String) -> [String] {
+        string(name)?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []
+    }
+}
