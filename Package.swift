@@ -7,6 +7,9 @@ import PackageDescription
 //   trait (Swift Concurrency machinery we do not use) is switched off to shorten the build.
 // - swift-argument-parser: the CLI, its --help and environment-variable defaults.
 // - swift-collections: OrderedDictionary keeps JSON objects in the client's key order.
+// - Yams: decodes the documents (JSON is YAML) with their key order intact; Foundation's
+//   JSONDecoder hands OpenAPIKit keys in hash order, which scrambles property order, the
+//   order of "missing field" errors and discriminator tags.
 // GRDB.swift is deliberately not used: the store needs a handful of prepared statements on
 // the hot path, and a thin wrapper over the C API (Sources/EvalmockKit/Storage) keeps both the
 // build and each insert cheaper. See README "Design choices".
@@ -21,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/mattpolzin/OpenAPIKit", from: "6.4.0", traits: []),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -40,6 +44,7 @@ let package = Package(
                 "CSQLite",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Collections", package: "swift-collections"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(
@@ -51,7 +56,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EvalmockKitTests",
-            dependencies: ["EvalmockKit"]
+            dependencies: ["EvalmockKit", .product(name: "Yams", package: "Yams"), .product(name: "OpenAPIKit", package: "OpenAPIKit")]
         ),
     ]
 )

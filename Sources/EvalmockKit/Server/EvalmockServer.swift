@@ -1,6 +1,9 @@
 /// The composition root: opens the database, loads every emulated API from `openapi/`,
 /// builds the pipeline and binds the listener.
-public final class EvalmockServer {
+///
+/// Unchecked Sendable: after `bind()` everything runs on the event-loop thread, except
+/// `stop()`, which libevent makes safe from any thread.
+public final class EvalmockServer: @unchecked Sendable {
     public let configuration: ServerConfiguration
     public let database: SQLiteDatabase
     public let apis: [EmulatedAPI]

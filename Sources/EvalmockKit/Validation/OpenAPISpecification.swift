@@ -1,5 +1,6 @@
 import Foundation
 import OpenAPIKit
+import Yams
 
 public struct SpecificationError: Error, CustomStringConvertible {
     public let path: String
@@ -17,8 +18,8 @@ public final class OpenAPISpecification: @unchecked Sendable {
     /// Path prefixes of the document's servers (`https://api2.scorecard.io/api/v2` → `/api/v2`).
     public let serverPathPrefixes: [String]
     public let operations: [OperationDefinition]
-    private let compiler: SchemaCompiler
-    private var componentCache: [String: CompiledSchema] = [:]
+    /// Every schema of `components/schemas`, compiled, by name.
+    public let componentSchemas: [String: CompiledSchema]
 
     public init(document: OpenAPI.Document) {
         self.title = document.info.title
@@ -31,7 +32,6 @@ public final class OpenAPISpecification: @unchecked Sendable {
             return prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
         }
         let compiler = SchemaCompiler(components: document.components)
-        self.compiler = compiler
         var operations: [OperationDefinition] = []
         for (path, item) in document.paths {
             guard let pathItem = document.components[item] else { continue }
@@ -40,14 +40,27 @@ public final class OpenAPISpecification: @unchecked Sendable {
             }
         }
         self.operations = operations
+        // Compiled eagerly so the specification is immutable once built, and safe to share.
+        var components: [String: CompiledSchema] = [:]
+        for key in document.components.schemas.keys {
+            components[key.rawValue] = compiler.compileComponent(named: key.rawValue)
+        }
+        self.componentSchemas = components
     }
 
+    private static let cache = SpecificationCache()
+
+    /// Loads and compiles a document once per process (tests start many servers).
     public static func load(path: String) throws -> OpenAPISpecification {
+        try cache.specification(at: path) { try decode(path: path) }
+    }
+
+    private static func decode(path: String) throws -> OpenAPISpecification {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SpecificationError(path: path, reason: "file not found or unreadable")
         }
         do {
-            let document = try JSONDecoder().decode(OpenAPI.Document.self, from: data)
+            let document = try YAMLDecoder().decode(OpenAPI.Document.self, from: data)
             return OpenAPISpecification(document: document)
         } catch {
             throw SpecificationError(path: path, reason: String(describing: error))
@@ -60,7 +73,7 @@ public final class OpenAPISpecification: @unchecked Sendable {
 
     /// A named schema from `components/schemas`, compiled.
     public func componentSchema(_ name: String) -> CompiledSchema? {
-        compiler.compileComponent(named: name)
+        componentSchemas[name]
     }
 
     /// The schema of the JSON entry (`application/json`, `application/jsonl`, …) of a content map.

@@ -48,7 +48,9 @@ public struct OperationInputValidator: Sendable {
         var body: JSONValue?
         if let rule = operation.body {
             if request.body.allSatisfy(Self.isWhitespace) {
-                if rule.required {
+                // OpenAPI bodies are optional unless marked required, but a schema that requires
+                // properties cannot be satisfied by no body at all.
+                if rule.required || !rule.schema.required.isEmpty {
                     issues.append(ValidationIssue(location: [.key("body")], kind: .missing, input: nil))
                 }
             } else {

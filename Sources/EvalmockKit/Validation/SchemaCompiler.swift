@@ -86,7 +86,10 @@ final class SchemaCompiler {
                 node.properties.append((name, compiled))
                 node.propertyIndex[name] = compiled
             }
-            node.required = context.requiredProperties
+            // In property order, so "missing" issues come out in the order the document lists fields.
+            let required = Set(context.requiredProperties)
+            node.required = node.properties.map(\.name).filter(required.contains)
+                + context.requiredProperties.filter { node.propertyIndex[$0] == nil }
             switch context.additionalProperties {
             case .none, .some(.a(true)): node.additionalProperties = .allowed
             case .some(.a(false)): node.additionalProperties = .forbidden
