@@ -7,11 +7,10 @@ struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the emulated APIs until SIGINT or SIGTERM.",
         discussion: """
-        Each option falls back to an environment variable, then to its default:
-          --host EVALMOCK_HOST, --port EVALMOCK_PORT, --db EVALMOCK_DB,
-          --openapi-dir EVALMOCK_OPENAPI_DIR, --api-key EVALMOCK_API_KEYS (comma-separated),
-          --max-body-bytes EVALMOCK_MAX_BODY_BYTES, --max-json-depth EVALMOCK_MAX_JSON_DEPTH,
-          --request-timeout EVALMOCK_REQUEST_TIMEOUT.
+        Every option can also be set by an environment variable (the flag wins): \
+        EVALMOCK_HOST, EVALMOCK_PORT, EVALMOCK_DB, EVALMOCK_OPENAPI_DIR, \
+        EVALMOCK_API_KEYS (comma-separated), EVALMOCK_MAX_BODY_BYTES, \
+        EVALMOCK_MAX_JSON_DEPTH, EVALMOCK_REQUEST_TIMEOUT.
         """
     )
 

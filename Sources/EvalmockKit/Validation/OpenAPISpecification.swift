@@ -94,15 +94,13 @@ public final class OpenAPISpecification: @unchecked Sendable {
             let key = "\(parameter.location.rawValue):\(parameter.name)"
             guard seen.insert(key).inserted else { continue }
             var schema = CompiledSchema.anything
-            var explode = true
             if case .a(let context) = parameter.schemaOrContent {
-                explode = context.explode
                 switch context.schema {
                 case .a(let reference): schema = document.components[reference].map(compiler.compile) ?? .anything
                 case .b(let inline): schema = compiler.compile(inline)
                 }
             }
-            let rule = OperationDefinition.ParameterRule(name: parameter.name, required: parameter.required, schema: schema, explode: explode)
+            let rule = OperationDefinition.ParameterRule(name: parameter.name, required: parameter.required, schema: schema)
             switch parameter.location {
             case .path: pathRules.insert(rule, at: 0)
             case .query: queryRules.insert(rule, at: 0)

@@ -5,8 +5,6 @@ public struct OperationDefinition: @unchecked Sendable {
         public let name: String
         public let required: Bool
         public let schema: CompiledSchema
-        /// `form` style with `explode: false` sends arrays comma-joined.
-        public let explode: Bool
     }
 
     public struct BodyRule {

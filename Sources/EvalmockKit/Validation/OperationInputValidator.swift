@@ -24,7 +24,7 @@ public struct OperationInputValidator: Sendable {
 
         for rule in operation.pathParameters {
             guard let raw = pathParameters[rule.name] else { continue }
-            let value = coerce([raw], to: rule.schema, explode: true)
+            let value = coerce([raw], to: rule.schema)
             issues += SchemaValidator.validate(value, against: rule.schema, at: [.key("path"), .key(rule.name)])
         }
 
@@ -40,7 +40,7 @@ public struct OperationInputValidator: Sendable {
                 }
                 continue
             }
-            let value = coerce(raw, to: rule.schema, explode: rule.explode)
+            let value = coerce(raw, to: rule.schema)
             issues += SchemaValidator.validate(value, against: rule.schema, at: [.key("query"), .key(rule.name)])
             query[rule.name] = value
         }
@@ -74,10 +74,13 @@ public struct OperationInputValidator: Sendable {
 
     /// Query and path values arrive as text; the schema says what they should become. A value
     /// that does not convert stays a string, so the validator reports the type it should have.
-    private func coerce(_ raw: [String], to schema: CompiledSchema, explode: Bool) -> JSONValue {
+    private func coerce(_ raw: [String], to schema: CompiledSchema) -> JSONValue {
         let effectiveType = schema.type ?? schema.allOf.first?.type
         if effectiveType == .array {
-            let values = explode ? raw : raw.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            // Both forms are accepted whatever the document's `explode` says: repeated names
+            // (`tags=a&tags=b`, the documents' examples) and comma-joined values (`tags=a,b`,
+            // what the Stainless-generated SDKs send with `array_format="comma"`).
+            let values = raw.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
             let itemSchema = schema.items ?? .anything
             return .array(values.map { coerceScalar($0, to: itemSchema) })
         }
