@@ -24,4 +24,11 @@ public protocol EmulatedAPI: AnyObject {
     func isAuthenticated(_ request: HTTPRequest) -> Bool
     /// Handlers by operationId. Operations of the document without one answer 501.
     var handlers: [String: OperationHandler] { get }
+    /// How request values are matched to schema types: JSON Schema's exact types, or the lax
+    /// conversions of pydantic for FastAPI services.
+    var typeCoercion: TypeCoercion { get }
+}
+
+extension EmulatedAPI {
+    public var typeCoercion: TypeCoercion { .jsonSchema }
 }

@@ -7,21 +7,21 @@ public final class RequestPipeline {
         let api: EmulatedAPI
         let operation: OperationDefinition
         let handler: OperationHandler?
+        let validator: OperationInputValidator
     }
 
     private var router = Router<Route>()
     private let apis: [EmulatedAPI]
-    private let validator: OperationInputValidator
     private let maxBodyBytes: Int
 
     public init(apis: [EmulatedAPI], maxBodyBytes: Int, maxJSONDepth: Int = JSONParser.defaultMaxDepth) {
         self.apis = apis
         self.maxBodyBytes = maxBodyBytes
-        self.validator = OperationInputValidator(maxJSONDepth: maxJSONDepth)
         for api in apis {
             let handlers = api.handlers
+            let validator = OperationInputValidator(maxJSONDepth: maxJSONDepth, coercion: api.typeCoercion)
             for operation in api.specification.operations {
-                let route = Route(api: api, operation: operation, handler: handlers[operation.operationId])
+                let route = Route(api: api, operation: operation, handler: handlers[operation.operationId], validator: validator)
                 for prefix in api.mountPrefixes {
                     router.add(method: operation.method, template: operation.template.mounted(under: prefix), target: route)
                 }
@@ -51,7 +51,7 @@ public final class RequestPipeline {
         }
         guard route.api.isAuthenticated(request) else { return dialect.unauthorized() }
         guard let handler = route.handler else { return dialect.notImplemented(operationId: route.operation.operationId) }
-        switch validator.validate(request, pathParameters: pathParameters, for: route.operation) {
+        switch route.validator.validate(request, pathParameters: pathParameters, for: route.operation) {
         case .failure(let failure):
             return dialect.validationFailed(failure.issues)
         case .success(let input):

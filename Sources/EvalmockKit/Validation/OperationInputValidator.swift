@@ -14,9 +14,11 @@ public struct ValidationFailure: Error, Sendable {
 /// Validates a request's path, query and body against an `OperationDefinition`.
 public struct OperationInputValidator: Sendable {
     public var maxJSONDepth = JSONParser.defaultMaxDepth
+    public var schemaValidator: SchemaValidator
 
-    public init(maxJSONDepth: Int = JSONParser.defaultMaxDepth) {
+    public init(maxJSONDepth: Int = JSONParser.defaultMaxDepth, coercion: TypeCoercion = .jsonSchema) {
         self.maxJSONDepth = maxJSONDepth
+        self.schemaValidator = SchemaValidator(coercion: coercion)
     }
 
     public func validate(_ request: HTTPRequest, pathParameters: [String: String], for operation: OperationDefinition) -> Result<OperationInput, ValidationFailure> {
@@ -25,7 +27,7 @@ public struct OperationInputValidator: Sendable {
         for rule in operation.pathParameters {
             guard let raw = pathParameters[rule.name] else { continue }
             let value = coerce([raw], to: rule.schema)
-            issues += SchemaValidator.validate(value, against: rule.schema, at: [.key("path"), .key(rule.name)])
+            issues += schemaValidator.validate(value, against: rule.schema, at: [.key("path"), .key(rule.name)])
         }
 
         var query: [String: JSONValue] = [:]
@@ -41,7 +43,7 @@ public struct OperationInputValidator: Sendable {
                 continue
             }
             let value = coerce(raw, to: rule.schema)
-            issues += SchemaValidator.validate(value, against: rule.schema, at: [.key("query"), .key(rule.name)])
+            issues += schemaValidator.validate(value, against: rule.schema, at: [.key("query"), .key(rule.name)])
             query[rule.name] = value
         }
 
@@ -56,7 +58,7 @@ public struct OperationInputValidator: Sendable {
             } else {
                 do {
                     let parsed = try JSONParser.parse(request.body, maxDepth: maxJSONDepth)
-                    issues += SchemaValidator.validate(parsed, against: rule.schema, at: [.key("body")])
+                    issues += schemaValidator.validate(parsed, against: rule.schema, at: [.key("body")])
                     body = parsed
                 } catch {
                     issues.append(ValidationIssue(location: [.key("body"), .index(error.offset)], kind: .invalidJSON(error.description), input: nil))

@@ -108,7 +108,15 @@ final class SchemaCompiler {
         case .all(let schemas, _):
             node.allOf = schemas.map(compile)
         case .any(let schemas, _):
-            node.anyOf = schemas.map(compile)
+            let branches = schemas.map(compile)
+            if let single = Self.nullableBranch(branches) {
+                // `anyOf: [X, {type: null}]` is how FastAPI writes Optional[X]: a nullable X, and
+                // errors name X's rule rather than a failed union.
+                node.nullable = true
+                node.allOf = [single]
+            } else {
+                node.anyOf = branches
+            }
         case .one(let schemas, _):
             node.oneOf = schemas.map(compile)
         case .not(let schema, _):
@@ -122,6 +130,13 @@ final class SchemaCompiler {
         if let discriminator = core.discriminator {
             node.discriminator = discriminatorBranches(discriminator, union: node.oneOf.isEmpty ? node.anyOf : node.oneOf)
         }
+    }
+
+    private static func nullableBranch(_ branches: [CompiledSchema]) -> CompiledSchema? {
+        guard branches.count == 2 else { return nil }
+        let nonNull = branches.filter { $0.type != .null }
+        guard nonNull.count == 1, branches.contains(where: { $0.type == .null && $0.allOf.isEmpty && $0.enumValues == nil }) else { return nil }
+        return nonNull[0]
     }
 
     /// Tag → branch: the explicit mapping first, then each branch's component name, then the

@@ -1,20 +1,44 @@
 import Foundation
 
+/// How strictly scalar types are matched.
+public enum TypeCoercion: Sendable {
+    /// JSON Schema: a value has exactly the type the schema names (integers are whole numbers).
+    case jsonSchema
+    /// pydantic v2's lax mode, as FastAPI services validate JSON: numeric strings pass as
+    /// numbers, whole floats as integers, `0`/`1`/`"yes"`/`"off"`… as booleans, booleans as
+    /// numbers. Strings still do not accept numbers.
+    case pydanticLax
+}
+
 /// Checks a JSON value against a compiled schema and lists every violation found.
-public enum SchemaValidator {
+public struct SchemaValidator: Sendable {
+    public let coercion: TypeCoercion
+
+    public init(coercion: TypeCoercion = .jsonSchema) {
+        self.coercion = coercion
+    }
+
     public static func validate(_ value: JSONValue, against schema: CompiledSchema, at location: [ValidationIssue.LocationComponent]) -> [ValidationIssue] {
+        SchemaValidator().validate(value, against: schema, at: location)
+    }
+
+    public static func isValid(_ value: JSONValue, against schema: CompiledSchema) -> Bool {
+        SchemaValidator().isValid(value, against: schema)
+    }
+
+    public func validate(_ value: JSONValue, against schema: CompiledSchema, at location: [ValidationIssue.LocationComponent]) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
         check(value, schema, location, &issues)
         return issues
     }
 
-    public static func isValid(_ value: JSONValue, against schema: CompiledSchema) -> Bool {
+    public func isValid(_ value: JSONValue, against schema: CompiledSchema) -> Bool {
         var issues: [ValidationIssue] = []
         check(value, schema, [], &issues)
         return issues.isEmpty
     }
 
-    private static func check(_ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+    private func check(_ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
         if case .null = value, schema.nullable { return }
 
         if let type = schema.type, !matches(value, type) {
@@ -27,11 +51,15 @@ public enum SchemaValidator {
         }
 
         switch value {
-        case .string(let string): checkString(string, value, schema, location, &issues)
+        case .string(let string) where schema.type == nil || schema.type == .string:
+            checkString(string, value, schema, location, &issues)
         case .number(let number): checkNumber(number, value, schema, location, &issues)
+        case .string, .bool:
+            // Coerced by pydantic's lax mode into a number: its bounds still apply.
+            if let number = PydanticLaxCoercion.number(from: value) { checkNumber(number, value, schema, location, &issues) }
         case .object(let object): checkObject(object, schema, location, &issues)
         case .array(let array): checkArray(array, value, schema, location, &issues)
-        case .null, .bool: break
+        case .null: break
         }
 
         for part in schema.allOf { check(value, part, location, &issues) }
@@ -41,18 +69,18 @@ public enum SchemaValidator {
         }
     }
 
-    private static func matches(_ value: JSONValue, _ type: CompiledSchema.TypeConstraint) -> Bool {
+    private func matches(_ value: JSONValue, _ type: CompiledSchema.TypeConstraint) -> Bool {
         switch (type, value) {
         case (.null, .null), (.boolean, .bool), (.string, .string), (.array, .array), (.object, .object), (.number, .number):
             return true
         case (.integer, .number(let number)):
             return number.isInteger
         default:
-            return false
+            return coercion == .pydanticLax && PydanticLaxCoercion.accepts(value, as: type)
         }
     }
 
-    private static func checkString(_ string: String, _ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+    private func checkString(_ string: String, _ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
         if schema.minLength > 0 || schema.maxLength != nil {
             let length = string.unicodeScalars.count
             if length < schema.minLength {
@@ -73,7 +101,7 @@ public enum SchemaValidator {
         }
     }
 
-    private static func checkNumber(_ number: JSONNumber, _ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+    private func checkNumber(_ number: JSONNumber, _ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
         let double = number.doubleValue
         if let min = schema.minimum, min.exclusive ? !(double > min.value) : !(double >= min.value) {
             issues.append(ValidationIssue(location: location, kind: .numberTooSmall(min: min.value, exclusive: min.exclusive), input: value))
@@ -89,9 +117,10 @@ public enum SchemaValidator {
         }
     }
 
-    private static func checkObject(_ object: JSONValue.JSONObject, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+    private func checkObject(_ object: JSONValue.JSONObject, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+        // A missing field's input is the object it is missing from, as pydantic reports it.
         for name in schema.required where object[name] == nil {
-            issues.append(ValidationIssue(location: location + [.key(name)], kind: .missing, input: nil))
+            issues.append(ValidationIssue(location: location + [.key(name)], kind: .missing, input: .object(object)))
         }
         for (key, member) in object {
             if let property = schema.propertyIndex[key] {
@@ -114,7 +143,7 @@ public enum SchemaValidator {
         }
     }
 
-    private static func checkArray(_ array: [JSONValue], _ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+    private func checkArray(_ array: [JSONValue], _ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
         if array.count < schema.minItems {
             issues.append(ValidationIssue(location: location, kind: .tooFewItems(min: schema.minItems), input: value))
         }
@@ -135,7 +164,7 @@ public enum SchemaValidator {
 
     /// oneOf/anyOf. With a discriminator only the tagged branch is checked, so its issues are
     /// precise (as pydantic's tagged unions report them); otherwise the branches are tried.
-    private static func checkUnion(_ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+    private func checkUnion(_ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
         if let discriminator = schema.discriminator, case .object(let object) = value {
             let tags = discriminator.branches.map(\.tag)
             guard let tagValue = object[discriminator.propertyName] else {
@@ -176,7 +205,7 @@ public enum SchemaValidator {
         }
     }
 
-    private static func score(_ branchIssues: [ValidationIssue], _ location: [ValidationIssue.LocationComponent]) -> Int {
+    private func score(_ branchIssues: [ValidationIssue], _ location: [ValidationIssue.LocationComponent]) -> Int {
         let topLevelTypeMismatch = branchIssues.contains { issue in
             if case .wrongType = issue.kind, issue.location == location { return true }
             return false

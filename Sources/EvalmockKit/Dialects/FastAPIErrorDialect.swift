@@ -1,0 +1,55 @@
+/// FastAPI's error answers: `{"detail": ...}`, with 422 and pydantic's `errors()` list for
+/// invalid input. Services built on FastAPI (W&B Weave, Scale GP) use it as is, or adjust
+/// single answers (a service's own 401 text, say) by wrapping it.
+public struct FastAPIErrorDialect: ErrorDialect {
+    /// The 401 body's `detail`; FastAPI's security classes say "Not authenticated".
+    public var unauthorizedDetail: String
+    /// `WWW-Authenticate` on a 401, e.g. `Basic` for HTTP Basic security.
+    public var authenticateChallenge: String?
+
+    public init(unauthorizedDetail: String = "Not authenticated", authenticateChallenge: String? = nil) {
+        self.unauthorizedDetail = unauthorizedDetail
+        self.authenticateChallenge = authenticateChallenge
+    }
+
+    public static func detail(_ status: Int, _ detail: JSONValue) -> HTTPResponse {
+        .json(status, .object(["detail": detail]))
+    }
+
+    public func validationFailed(_ issues: [ValidationIssue]) -> HTTPResponse {
+        // FastAPI stops at a body that is not JSON and reports only that.
+        if let malformed = issues.first(where: { if case .invalidJSON = $0.kind { return true } else { return false } }) {
+            var issue = malformed
+            issue.input = .object([:])
+            return Self.detail(422, PydanticErrorRenderer.detail([issue]))
+        }
+        return Self.detail(422, PydanticErrorRenderer.detail(issues))
+    }
+
+    public func unauthorized() -> HTTPResponse {
+        var response = Self.detail(401, .string(unauthorizedDetail))
+        if let authenticateChallenge { response.headers.set("WWW-Authenticate", authenticateChallenge) }
+        return response
+    }
+
+    public func notFound(method: String, path: String) -> HTTPResponse {
+        Self.detail(404, "Not Found")
+    }
+
+    public func methodNotAllowed(method: String, path: String, allowed: [String]) -> HTTPResponse {
+        Self.detail(405, "Method Not Allowed")
+    }
+
+    public func payloadTooLarge(limit: Int) -> HTTPResponse {
+        Self.detail(413, .string("Request body is larger than \(limit) bytes"))
+    }
+
+    public func notImplemented(operationId: String) -> HTTPResponse {
+        Self.detail(501, .string("evalmock does not emulate the operation '\(operationId)' yet"))
+    }
+
+    public func internalError(_ error: Error) -> HTTPResponse {
+        ServerLog.error("internal error: \(error)")
+        return Self.detail(500, "Internal Server Error")
+    }
+}

@@ -1,0 +1,48 @@
+import XCTest
+@testable import EvalmockKit
+
+final class PydanticErrorRendererTests: XCTestCase {
+    private func render(_ kind: ValidationIssue.Kind, input: JSONValue?, at location: [ValidationIssue.LocationComponent] = [.key("body"), .key("x")]) -> String {
+        JSONWriter.encodeString(PydanticErrorRenderer.entry(ValidationIssue(location: location, kind: kind, input: input)))
+    }
+
+    func testMissingFieldCarriesTheEnclosingObject() {
+        XCTAssertEqual(render(.missing, input: .object(["a": 1])),
+                       #"{"type":"missing","loc":["body","x"],"msg":"Field required","input":{"a":1}}"#)
+    }
+
+    func testTypeErrorsDistinguishParsingFromWrongKinds() {
+        XCTAssertEqual(render(.wrongType(expected: "string"), input: 5),
+                       #"{"type":"string_type","loc":["body","x"],"msg":"Input should be a valid string","input":5}"#)
+        XCTAssertTrue(render(.wrongType(expected: "integer"), input: "abc").contains(#""type":"int_parsing""#))
+        XCTAssertTrue(render(.wrongType(expected: "integer"), input: .number(JSONNumber(lexeme: "1.5"))).contains(#""type":"int_from_float""#))
+        XCTAssertTrue(render(.wrongType(expected: "object"), input: []).contains(#""msg":"Input should be a valid dictionary""#))
+    }
+
+    func testConstraintMessagesAndContext() {
+        XCTAssertEqual(render(.numberTooSmall(min: 0, exclusive: true), input: 0),
+                       #"{"type":"greater_than","loc":["body","x"],"msg":"Input should be greater than 0","input":0,"ctx":{"gt":0}}"#)
+        XCTAssertEqual(render(.notInEnum(allowed: ["a", "b", "c"]), input: "d"),
+                       #"{"type":"enum","loc":["body","x"],"msg":"Input should be 'a', 'b' or 'c'","input":"d","ctx":{"expected":"'a', 'b' or 'c'"}}"#)
+        XCTAssertTrue(render(.unionTagInvalid(property: "role", tag: "bot", expected: ["user", "assistant"]), input: "bot")
+            .contains(#""msg":"Input tag 'bot' found using 'role' does not match any of the expected tags: 'user', 'assistant'""#))
+    }
+
+    func testLaxCoercionAcceptsWhatPydanticAccepts() {
+        let integer = CompiledSchema()
+        integer.type = .integer
+        let lax = SchemaValidator(coercion: .pydanticLax)
+        XCTAssertTrue(lax.isValid("12", against: integer))
+        XCTAssertTrue(lax.isValid(true, against: integer))
+        XCTAssertFalse(lax.isValid("1.5", against: integer))
+        XCTAssertFalse(SchemaValidator().isValid("12", against: integer))
+        let string = CompiledSchema()
+        string.type = .string
+        XCTAssertFalse(lax.isValid(12, against: string), "pydantic v2 does not turn numbers into strings")
+        let boolean = CompiledSchema()
+        boolean.type = .boolean
+        XCTAssertTrue(lax.isValid("yes", against: boolean))
+        XCTAssertTrue(lax.isValid(0, against: boolean))
+        XCTAssertFalse(lax.isValid(2, against: boolean))
+    }
+}
