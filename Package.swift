@@ -7,6 +7,7 @@ import PackageDescription
 //   trait (Swift Concurrency machinery we do not use) is switched off to shorten the build.
 // - swift-argument-parser: the CLI, its --help and environment-variable defaults.
 // - swift-collections: OrderedDictionary keeps JSON objects in the client's key order.
+// - swift-log: the logging API; evalmock adds one small handler for its text and JSON lines.
 // - Yams: decodes the documents (JSON is YAML) with their key order intact; Foundation's
 //   JSONDecoder hands OpenAPIKit keys in hash order, which scrambles property order, the
 //   order of "missing field" errors and discriminator tags.
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -45,6 +47,7 @@ let package = Package(
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Collections", package: "swift-collections"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -52,6 +55,7 @@ let package = Package(
             dependencies: [
                 "EvalmockKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EvalmockKit
 import Foundation
+import Logging
 
 /// `evalmock serve`: every flag also reads an environment variable, for Docker and CI.
 struct Serve: ParsableCommand {
@@ -10,7 +11,8 @@ struct Serve: ParsableCommand {
         Every option can also be set by an environment variable (the flag wins): \
         EVALMOCK_HOST, EVALMOCK_PORT, EVALMOCK_DB, EVALMOCK_OPENAPI_DIR, \
         EVALMOCK_API_KEYS (comma-separated), EVALMOCK_MAX_BODY_BYTES, \
-        EVALMOCK_MAX_JSON_DEPTH, EVALMOCK_REQUEST_TIMEOUT.
+        EVALMOCK_MAX_JSON_DEPTH, EVALMOCK_REQUEST_TIMEOUT, EVALMOCK_LOG_LEVEL, \
+        EVALMOCK_LOG_FORMAT.
         """
     )
 
@@ -38,7 +40,17 @@ struct Serve: ParsableCommand {
     @Option(help: "Seconds a client may take to send a request or stay idle before it is disconnected.")
     var requestTimeout: Int = Environment.int("EVALMOCK_REQUEST_TIMEOUT") ?? Int(TransportLimits().timeoutSeconds)
 
+    @Option(help: "trace, debug, info (one line per request), notice, warning, error or critical.")
+    var logLevel: String = Environment.string("EVALMOCK_LOG_LEVEL") ?? "info"
+
+    @Option(help: "text or json (one JSON object per line).")
+    var logFormat: String = Environment.string("EVALMOCK_LOG_FORMAT") ?? "text"
+
     func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
         guard maxJSONDepth > 0 else { throw ValidationError("--max-json-depth must be positive") }
@@ -47,7 +59,10 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LogLineHandler.bootstrap(format: LogFormat(rawValue: logFormat) ?? .text, level: level)
         var configuration = ServerConfiguration()
+        configuration.logLevel = level
         configuration.host = host
         configuration.port = port
         configuration.databasePath = databasePath
@@ -68,9 +83,9 @@ struct Serve: ParsableCommand {
         }
         server.stopOnSignals([SIGINT, SIGTERM])
         if !Self.isLoopback(host) {
-            ServerLog.info("warning: listening on \(host), reachable from other machines; evalmock is a test emulator, not a hardened service")
+            ServerLog.warning("listening on \(host), reachable from other machines; evalmock is a test emulator, not a hardened service")
         }
-        let database = databasePath == ":memory:" ? ":memory:" : URL(fileURLWithPath: databasePath).standardizedFileURL.path
+        let database = server.databaseDescription
         let apis = server.apis.map(\.name).joined(separator: ", ")
         print("evalmock \(EvalmockVersion.current) listening on http://\(host):\(boundPort) (database: \(database); APIs: \(apis))")
         fflush(nil)

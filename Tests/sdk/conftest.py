@@ -28,15 +28,18 @@ class Evalmock:
         self.start()
 
     def start(self) -> None:
+        # Logs go to a file, not a pipe: a pipe nobody reads fills up and blocks the server.
+        self.log_path = self.db.with_name(self.db.name + ".log")
+        self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [str(BINARY), "serve", "--port", "0", "--db", str(self.db), "--openapi-dir", str(OPENAPI), *self.extra],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE, stderr=self.log, text=True,
         )
         line = self.process.stdout.readline()
         match = STARTUP.search(line)
         if not match:
             self.process.kill()
-            raise RuntimeError(f"evalmock did not start: {line!r} {self.process.stderr.read()}")
+            raise RuntimeError(f"evalmock did not start: {line!r} {self.log_path.read_text()}")
         self.port = int(match.group(2))
         self.url = f"http://127.0.0.1:{self.port}"
 
@@ -44,16 +47,22 @@ class Evalmock:
         assert self.process
         self.process.send_signal(signal.SIGTERM)
         code = self.process.wait(timeout=10)
-        self.process.stdout.close()
-        self.process.stderr.close()
+        self.close_streams()
         return code
 
     def kill(self) -> None:
         assert self.process
         self.process.kill()
         self.process.wait(timeout=10)
+        self.close_streams()
+
+    def close_streams(self) -> None:
         self.process.stdout.close()
-        self.process.stderr.close()
+        self.log.close()
+
+    @property
+    def stderr_text(self) -> str:
+        return self.log_path.read_text()
 
     def restart(self) -> None:
         self.stop()

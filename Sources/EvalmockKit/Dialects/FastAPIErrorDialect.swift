@@ -49,7 +49,6 @@ public struct FastAPIErrorDialect: ErrorDialect {
     }
 
     public func internalError(_ error: Error) -> HTTPResponse {
-        ServerLog.error("internal error: \(error)")
-        return Self.detail(500, "Internal Server Error")
+        Self.detail(500, "Internal Server Error")
     }
 }

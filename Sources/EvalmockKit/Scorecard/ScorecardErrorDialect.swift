@@ -51,8 +51,7 @@ struct ScorecardErrorDialect: ErrorDialect {
     }
 
     func internalError(_ error: Error) -> HTTPResponse {
-        ServerLog.error("scorecard-v2 internal error: \(error)")
-        return Self.apiError(500, code: "INTERNAL_ERROR", message: "An unexpected error occurred while processing your request.")
+        Self.apiError(500, code: "INTERNAL_ERROR", message: "An unexpected error occurred while processing your request.")
     }
 
     func resourceNotFound(_ what: String, id: String) -> HTTPResponse {

@@ -112,6 +112,14 @@ final class ScorecardRecordStore {
         }
     }
 
+    func inventory() throws -> JSONValue.JSONObject {
+        [
+            "runs": .int(Int(try database.statement("SELECT COUNT(*) FROM scorecard_runs").scalarInt() ?? 0)),
+            "records": .int(Int(try database.statement("SELECT COUNT(*) FROM scorecard_records").scalarInt() ?? 0)),
+            "tags": .int(Int(try database.statement("SELECT COUNT(*) FROM scorecard_record_tags").scalarInt() ?? 0)),
+        ]
+    }
+
     private static func record(from row: Row) throws -> ScorecardRecord {
         ScorecardRecord(
             id: row.int(0),

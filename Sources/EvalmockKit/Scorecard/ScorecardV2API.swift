@@ -23,6 +23,10 @@ final class ScorecardV2API: EmulatedAPI {
         return credentials.accepts(parts[1].trimmingCharacters(in: " "))
     }
 
+    func inventory() throws -> JSONValue.JSONObject {
+        try records.store.inventory()
+    }
+
     var handlers: [String: OperationHandler] {
         [
             "createRecord": records.create,

@@ -27,6 +27,8 @@ public protocol EmulatedAPI: AnyObject {
     /// How request values are matched to schema types: JSON Schema's exact types, or the lax
     /// conversions of pydantic for FastAPI services.
     var typeCoercion: TypeCoercion { get }
+    /// How many objects of each kind are stored, for the health endpoint.
+    func inventory() throws -> JSONValue.JSONObject
 }
 
 extension EmulatedAPI {

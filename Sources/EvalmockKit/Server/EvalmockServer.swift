@@ -1,3 +1,5 @@
+import Foundation
+
 /// The composition root: opens the database, loads every emulated API from `openapi/`,
 /// builds the pipeline and binds the listener.
 ///
@@ -9,6 +11,8 @@ public final class EvalmockServer: @unchecked Sendable {
     public let apis: [EmulatedAPI]
     public let openAPIDirectory: String
     private let transport: EventLoopHTTPServer
+    /// The database as the start-up line shows it: an absolute path, or `:memory:`.
+    public let databaseDescription: String
     /// The port actually bound (differs from the configured one when that is 0).
     public private(set) var port = 0
 
@@ -16,12 +20,19 @@ public final class EvalmockServer: @unchecked Sendable {
         self.configuration = configuration
         let openAPIDirectory = try SpecificationDirectory.locate(configured: configuration.openAPIDirectory)
         self.openAPIDirectory = openAPIDirectory
-        let database = try SQLiteDatabase(path: configuration.databasePath)
+        let database: SQLiteDatabase
+        do {
+            database = try SQLiteDatabase(path: configuration.databasePath)
+        } catch {
+            throw DatabaseOpenError(path: configuration.databasePath, reason: error.message)
+        }
         self.database = database
+        databaseDescription = configuration.databasePath == ":memory:"
+            ? ":memory:" : URL(fileURLWithPath: configuration.databasePath).standardizedFileURL.path
         let environment = APIEnvironment(database: database, openAPIDirectory: openAPIDirectory, apiKeys: configuration.apiKeys)
         let apis = try EmulatedAPIs.make(environment)
         self.apis = apis
-        let pipeline = RequestPipeline(apis: apis, maxBodyBytes: configuration.limits.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth)
+        let pipeline = RequestPipeline(apis: apis, databasePath: databaseDescription, maxBodyBytes: configuration.limits.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth, logLevel: configuration.logLevel)
         self.transport = try EventLoopHTTPServer(limits: configuration.limits, respond: pipeline.respond(to:))
     }
 
@@ -39,6 +50,14 @@ public final class EvalmockServer: @unchecked Sendable {
 
     /// Safe from any thread.
     public func stop() { transport.stop() }
+}
+
+/// The database named on the command line cannot be used (missing directory, not writable,
+/// not a SQLite file).
+public struct DatabaseOpenError: Error, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public var description: String { "cannot use database \(path): \(reason)" }
 }
 
 /// What an emulated API is built from.

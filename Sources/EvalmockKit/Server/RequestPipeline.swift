@@ -1,3 +1,6 @@
+import Foundation
+import Logging
+
 /// The request pipeline, in the order Prism runs it:
 /// route → (size) → authenticate → validate input → handle → respond.
 ///
@@ -13,9 +16,15 @@ public final class RequestPipeline {
     private var router = Router<Route>()
     private let apis: [EmulatedAPI]
     private let maxBodyBytes: Int
+    private let log: Logger
+    private let control: ControlEndpoints
 
-    public init(apis: [EmulatedAPI], maxBodyBytes: Int, maxJSONDepth: Int = JSONParser.defaultMaxDepth) {
+    public init(apis: [EmulatedAPI], databasePath: String, maxBodyBytes: Int, maxJSONDepth: Int = JSONParser.defaultMaxDepth, logLevel: Logger.Level = .info) {
         self.apis = apis
+        self.control = ControlEndpoints(apis: apis, databasePath: databasePath)
+        var log = Logger(label: "evalmock.pipeline")
+        log.logLevel = logLevel
+        self.log = log
         self.maxBodyBytes = maxBodyBytes
         for api in apis {
             let handlers = api.handlers
@@ -29,7 +38,21 @@ public final class RequestPipeline {
         }
     }
 
+    /// Answers one request and writes its access-log line (method, path, status, ms).
     public func respond(to request: HTTPRequest) -> HTTPResponse {
+        guard log.logLevel <= .info else { return route(request) }
+        let started = DispatchTime.now().uptimeNanoseconds
+        let response = route(request)
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
+        log.info("request", metadata: [
+            "method": .string(request.method), "path": .string(request.path),
+            "status": .string(String(response.status)), "ms": .string(String(format: "%.2f", elapsed)),
+        ])
+        return response
+    }
+
+    private func route(_ request: HTTPRequest) -> HTTPResponse {
+        if ControlEndpoints.owns(request.path) { return control.respond(to: request) }
         switch router.match(method: request.method, path: request.path) {
         case .notFound:
             return dialect(forPath: request.path).notFound(method: request.method, path: request.path)
@@ -58,6 +81,7 @@ public final class RequestPipeline {
             do {
                 return try handler(OperationContext(request: request, input: input, operation: route.operation))
             } catch {
+                log.error("\(route.api.name) \(route.operation.operationId) failed: \(error)")
                 return dialect.internalError(error)
             }
         }

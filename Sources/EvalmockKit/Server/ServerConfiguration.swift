@@ -1,3 +1,5 @@
+import Logging
+
 /// Everything `evalmock serve` can be told, with the defaults a laptop user expects.
 public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
@@ -10,6 +12,8 @@ public struct ServerConfiguration: Sendable {
     public var apiKeys: [String] = []
     public var limits = TransportLimits()
     public var maxJSONDepth = JSONParser.defaultMaxDepth
+    /// `info` logs one line per request; `warning` and above keep only problems.
+    public var logLevel: Logger.Level = .info
 
     public init() {}
 }

@@ -1,11 +1,10 @@
-import Foundation
+import Logging
 
-/// Plain lines on standard error: the start-up line, faults.
+/// Server-wide messages (start-up, faults), through swift-log.
 public enum ServerLog {
-    public static func info(_ message: String) { write(message) }
-    public static func error(_ message: String) { write("error: " + message) }
+    static let logger = Logger(label: "evalmock")
 
-    private static func write(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-    }
+    public static func info(_ message: String) { logger.info("\(message)") }
+    public static func warning(_ message: String) { logger.warning("\(message)") }
+    public static func error(_ message: String) { logger.error("\(message)") }
 }

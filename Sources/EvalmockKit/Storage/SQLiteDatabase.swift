@@ -23,9 +23,12 @@ public final class SQLiteDatabase {
         self.path = path
         sqlite3_extended_result_codes(connection, 1)
         sqlite3_busy_timeout(connection, 5_000)
-        do {
+        do throws(SQLiteError) {
             // Reading the schema fails here, with a clear message, if the file is not a database.
             try execute("PRAGMA schema_version")
+            if sqlite3_db_readonly(connection, "main") == 1 {
+                throw SQLiteError(code: SQLITE_READONLY, message: "the database file is not writable", context: "open \(path)")
+            }
             if path != ":memory:" { try execute("PRAGMA journal_mode=WAL") }
             try execute("PRAGMA synchronous=NORMAL")
             try execute("PRAGMA foreign_keys=ON")

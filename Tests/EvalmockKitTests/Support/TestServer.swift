@@ -21,6 +21,7 @@ final class TestServer {
         configuration.port = 0
         configuration.databasePath = databasePath
         configuration.openAPIDirectory = TestServer.repositoryRoot + "/openapi"
+        configuration.logLevel = .warning
         configure(&configuration)
         server = try EvalmockServer(configuration: configuration)
         port = try server.bind()
