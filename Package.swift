@@ -8,9 +8,9 @@ import PackageDescription
 // - swift-argument-parser: the CLI, its --help and environment-variable defaults.
 // - swift-collections: OrderedDictionary keeps JSON objects in the client's key order.
 // - swift-log: the logging API; evalmock adds one small handler for its text and JSON lines.
-// - Yams: decodes the documents (JSON is YAML) with their key order intact; Foundation's
-//   JSONDecoder hands OpenAPIKit keys in hash order, which scrambles property order, the
-//   order of "missing field" errors and discriminator tags.
+// - Not Yams: the documents are JSON, and decoding them through Yams took ~200 ms at start-up;
+//   JSON/JSONValueDecoder.swift decodes them from our ordered JSONValue instead (Foundation's
+//   JSONDecoder would hand OpenAPIKit keys in hash order and scramble property order).
 // GRDB.swift is deliberately not used: the store needs a handful of prepared statements on
 // the hot path, and a thin wrapper over the C API (Sources/EvalmockKit/Storage) keeps both the
 // build and each insert cheaper. See README "Design choices".
@@ -25,7 +25,6 @@ let package = Package(
         .package(url: "https://github.com/mattpolzin/OpenAPIKit", from: "6.4.0", traits: []),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
@@ -46,7 +45,6 @@ let package = Package(
                 "CSQLite",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Collections", package: "swift-collections"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -60,7 +58,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EvalmockKitTests",
-            dependencies: ["EvalmockKit", .product(name: "Yams", package: "Yams"), .product(name: "OpenAPIKit", package: "OpenAPIKit")]
+            dependencies: ["EvalmockKit", .product(name: "OpenAPIKit", package: "OpenAPIKit")]
         ),
     ]
 )

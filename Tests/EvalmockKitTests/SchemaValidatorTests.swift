@@ -1,7 +1,6 @@
 import Foundation
 import OpenAPIKit
 import XCTest
-import Yams
 @testable import EvalmockKit
 
 /// The generic validator against a small document that uses the JSON Schema features the
@@ -59,7 +58,7 @@ final class SchemaValidatorTests: XCTestCase {
     var operation: OperationDefinition!
 
     override func setUpWithError() throws {
-        let document = try YAMLDecoder().decode(OpenAPI.Document.self, from: Data(Self.document.utf8))
+        let document = try JSONValueDecoder().decode(OpenAPI.Document.self, from: Array(Self.document.utf8))
         specification = OpenAPISpecification(document: document)
         operation = try XCTUnwrap(specification.operation("createThing"))
     }

@@ -1,6 +1,5 @@
 import Foundation
 import OpenAPIKit
-import Yams
 
 public struct SpecificationError: Error, CustomStringConvertible {
     public let path: String
@@ -60,7 +59,10 @@ public final class OpenAPISpecification: @unchecked Sendable {
             throw SpecificationError(path: path, reason: "file not found or unreadable")
         }
         do {
-            let document = try YAMLDecoder().decode(OpenAPI.Document.self, from: data)
+            // Vendor extensions (`x-codeSamples` and the like) are not needed to emulate an API, and
+            // decoding them as untyped values was most of the start-up time.
+            let decoder = JSONValueDecoder(userInfo: [VendorExtensionsConfiguration.enabledKey: false])
+            let document = try decoder.decode(OpenAPI.Document.self, from: [UInt8](data))
             return OpenAPISpecification(document: document)
         } catch {
             throw SpecificationError(path: path, reason: String(describing: error))
