@@ -10,7 +10,7 @@ struct Serve: ParsableCommand {
         Every option can also be set by an environment variable (the flag wins): \
         EVALMOCK_HOST, EVALMOCK_PORT, EVALMOCK_DB, EVALMOCK_OPENAPI_DIR, \
         EVALMOCK_API_KEYS (comma-separated), EVALMOCK_MAX_BODY_BYTES, \
-        EVALMOCK_MAX_JSON_DEPTH, EVALMOCK_REQUEST_TIMEOUT.
+        EVALMOCK_MAX_JSON_DEPTH, EVALMOCK_REQUEST_TIMEOUT, EVALMOCK_FIXTURES.
         """
     )
 
@@ -38,6 +38,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Seconds a client may take to send a request or stay idle before it is disconnected.")
     var requestTimeout: Int = Environment.int("EVALMOCK_REQUEST_TIMEOUT") ?? Int(TransportLimits().timeoutSeconds)
 
+    @Option(name: .customLong("fixtures"), help: "Directory of seed data: DIR/<api>/*.json is loaded into that API at start-up; loading again does not duplicate.")
+    var fixturesDirectory: String? = Environment.string("EVALMOCK_FIXTURES")
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
@@ -56,6 +59,7 @@ struct Serve: ParsableCommand {
         configuration.limits.maxBodyBytes = maxBodyBytes
         configuration.limits.timeoutSeconds = Int32(clamping: requestTimeout)
         configuration.maxJSONDepth = maxJSONDepth
+        configuration.fixturesDirectory = fixturesDirectory
 
         let server: EvalmockServer
         let boundPort: Int
@@ -67,6 +71,7 @@ struct Serve: ParsableCommand {
             throw ExitCode(1)
         }
         server.stopOnSignals([SIGINT, SIGTERM])
+        for line in server.loadedFixtures { ServerLog.info("fixtures loaded: \(line)") }
         if !Self.isLoopback(host) {
             ServerLog.info("warning: listening on \(host), reachable from other machines; evalmock is a test emulator, not a hardened service")
         }

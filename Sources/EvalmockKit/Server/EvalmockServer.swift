@@ -8,6 +8,8 @@ public final class EvalmockServer: @unchecked Sendable {
     public let database: SQLiteDatabase
     public let apis: [EmulatedAPI]
     public let openAPIDirectory: String
+    /// What `--fixtures` loaded, one line per API.
+    public let loadedFixtures: [String]
     private let transport: EventLoopHTTPServer
     /// The port actually bound (differs from the configured one when that is 0).
     public private(set) var port = 0
@@ -21,6 +23,9 @@ public final class EvalmockServer: @unchecked Sendable {
         let environment = APIEnvironment(database: database, openAPIDirectory: openAPIDirectory, apiKeys: configuration.apiKeys)
         let apis = try EmulatedAPIs.make(environment)
         self.apis = apis
+        loadedFixtures = try configuration.fixturesDirectory.map {
+            try FixtureDirectory.load($0, into: apis, maxJSONDepth: configuration.maxJSONDepth)
+        } ?? []
         let pipeline = RequestPipeline(apis: apis, maxBodyBytes: configuration.limits.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth)
         self.transport = try EventLoopHTTPServer(limits: configuration.limits, respond: pipeline.respond(to:))
     }

@@ -10,6 +10,8 @@ public struct ServerConfiguration: Sendable {
     public var apiKeys: [String] = []
     public var limits = TransportLimits()
     public var maxJSONDepth = JSONParser.defaultMaxDepth
+    /// Seed data loaded at start-up into the APIs that support it (see `FixtureLoading`).
+    public var fixturesDirectory: String?
 
     public init() {}
 }
