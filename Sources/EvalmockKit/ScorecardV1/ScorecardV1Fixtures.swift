@@ -45,13 +45,12 @@ struct ScorecardV1Fixtures {
             }
             var object = JSONValue.JSONObject()
             for field in table.exposedFields { object[field.name] = given[field.name] ?? .null }
-            let issues = SchemaValidator.validate(.object(object), against: schema, at: [.key(place)])
-            if let issue = issues.first {
-                throw FixtureError(path: file.path, reason: "\(issue.dottedField) \(issue.message)")
-            }
             // Ids are how a fixture is found again and replaced rather than duplicated.
             for required in table.name == ScorecardV1Table.testrecords.name ? ["id", "run_id"] : ["id"] where object[required] == .null {
                 throw FixtureError(path: file.path, reason: "\(place).\(required) is required")
+            }
+            if let issue = SchemaValidator.validate(.object(object), against: schema, at: [.key("fixture")]).first {
+                throw FixtureError(path: file.path, reason: "\(place).\(issue.dottedField) \(issue.message)")
             }
             return object
         }
