@@ -255,15 +255,16 @@ def test_testrecords_persist_across_a_restart(evalmock, scorecard_v1):
 
 # --- errors, with the exact bodies -----------------------------------------------------------
 
-def test_no_api_key_is_a_401_with_the_unauthenticated_body(evalmock, scorecard_v1):
+def test_no_api_key_is_a_401_with_the_unauthenticated_body(evalmock, scorecard_v1, scorecard_v1_spec):
     raw = get(evalmock, "/v1/run/1/testrecord/1", headers={})
     assert (raw.status_code, raw.json()) == (401, UNAUTHENTICATED)
+    scorecard_v1_spec.assert_response(TESTRECORD, "get", raw)
     with pytest.raises(V1ClientError) as raised:
         scorecard_v1(evalmock, api_key="").testrecord.get(testrecord_id=1, run_id=1)
     assert (raised.value.name, raised.value.body_type, raised.value.body) == ("UnauthorizedError", "UnauthenticatedError", UNAUTHENTICATED)
 
 
-def test_a_key_that_is_not_configured_is_a_403(start_evalmock, scorecard_v1):
+def test_a_key_that_is_not_configured_is_a_403(start_evalmock, scorecard_v1, scorecard_v1_spec):
     server = start_evalmock("--api-key", "ak_good", "--fixtures", str(FIXTURES))
     with pytest.raises(V1ClientError) as raised:
         scorecard_v1(server, api_key="ak_other").testrecord.get(testrecord_id=15, run_id=334)
@@ -271,6 +272,7 @@ def test_a_key_that_is_not_configured_is_a_403(start_evalmock, scorecard_v1):
         "ForbiddenError", 403, "UnauthorizedErrorBody", FORBIDDEN)
     raw = httpx.post(server.url + RUN, headers={"X-API-Key": "ak_other"}, json={})
     assert (raw.status_code, raw.json()) == (403, FORBIDDEN)
+    scorecard_v1_spec.assert_response(RUN, "post", raw)
     assert scorecard_v1(server, api_key="ak_good").testrecord.get(testrecord_id=15, run_id=334).value["id"] == 15
 
 
@@ -295,11 +297,19 @@ def test_unknown_runs_and_testrecords_raise_the_clients_not_found_error(start_ev
     assert counts(server.db) == (2, 6)
 
 
-def test_a_non_integer_path_id_is_a_422(evalmock, scorecard_v1):
+def test_the_not_found_body_is_the_documents(start_evalmock, scorecard_v1_spec):
+    server = start_evalmock("--fixtures", str(FIXTURES))
+    raw = get(server, "/v1/run/335/testrecord/15")
+    assert (raw.status_code, raw.json()) == (404, NOT_FOUND)
+    scorecard_v1_spec.assert_response(TESTRECORD, "get", raw)
+
+
+def test_a_non_integer_path_id_is_a_422(evalmock, scorecard_v1, scorecard_v1_spec):
     raw = get(evalmock, "/v1/run/abc/testrecord/15")
     assert (raw.status_code, raw.json()) == (422, {"detail": [{
         "type": "int_parsing", "loc": ["path", "run_id"],
         "msg": "Input should be a valid integer, unable to parse string as an integer", "input": "abc"}]})
+    scorecard_v1_spec.assert_response(TESTRECORD, "get", raw)
     with pytest.raises(V1ClientError) as raised:
         scorecard_v1(evalmock).testrecord.get(testrecord_id="x1", run_id=334)
     assert (raised.value.name, raised.value.body_type) == ("UnprocessableEntityError", "HttpValidationError")
