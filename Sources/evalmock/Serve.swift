@@ -12,7 +12,7 @@ struct Serve: ParsableCommand {
         EVALMOCK_HOST, EVALMOCK_PORT, EVALMOCK_DB, EVALMOCK_OPENAPI_DIR, \
         EVALMOCK_API_KEYS (comma-separated), EVALMOCK_MAX_BODY_BYTES, \
         EVALMOCK_MAX_JSON_DEPTH, EVALMOCK_REQUEST_TIMEOUT, EVALMOCK_LOG_LEVEL, \
-        EVALMOCK_LOG_FORMAT.
+        EVALMOCK_LOG_FORMAT, EVALMOCK_FIXTURES.
         """
     )
 
@@ -46,6 +46,9 @@ struct Serve: ParsableCommand {
     @Option(help: "text or json (one JSON object per line).")
     var logFormat: String = Environment.string("EVALMOCK_LOG_FORMAT") ?? "text"
 
+    @Option(name: .customLong("fixtures"), help: "Directory of seed data: DIR/<api>/*.json is loaded into that API at start-up; loading again does not duplicate.")
+    var fixturesDirectory: String?
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -71,6 +74,7 @@ struct Serve: ParsableCommand {
         configuration.limits.maxBodyBytes = maxBodyBytes
         configuration.limits.timeoutSeconds = Int32(clamping: requestTimeout)
         configuration.maxJSONDepth = maxJSONDepth
+        configuration.fixturesDirectory = fixturesDirectory ?? Environment.string("EVALMOCK_FIXTURES")
 
         let server: EvalmockServer
         let boundPort: Int
@@ -78,10 +82,13 @@ struct Serve: ParsableCommand {
             server = try EvalmockServer(configuration: configuration)
             boundPort = try server.bind()
         } catch {
-            ServerLog.error("\(error)")
+            // A plain `error:` line, not a log line: the process is about to exit, and this is
+            // what a person or a supervisor reads.
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
         }
         server.stopOnSignals([SIGINT, SIGTERM])
+        for line in server.loadedFixtures { ServerLog.info("fixtures loaded: \(line)") }
         if !Self.isLoopback(host) {
             ServerLog.warning("listening on \(host), reachable from other machines; evalmock is a test emulator, not a hardened service")
         }

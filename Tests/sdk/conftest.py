@@ -128,3 +128,28 @@ class Spec:
 @pytest.fixture(scope="session")
 def scorecard_spec() -> Spec:
     return Spec("scorecard-v2.json")
+
+
+@pytest.fixture(scope="session")
+def scorecard_v1_spec() -> Spec:
+    return Spec("scorecard-v1.json")
+
+
+@pytest.fixture(scope="session")
+def scorecard_v1_runner():
+    from scorecard_v1_client import V1Runner
+
+    runner = V1Runner()
+    yield runner
+    runner.close()
+
+
+@pytest.fixture
+def scorecard_v1(scorecard_v1_runner):
+    """`scorecard_v1(server, api_key=...)`: the real v1 client (`scorecard-ai==1.1.1`) for a server."""
+    from scorecard_v1_client import ScorecardV1
+
+    def connect(server, api_key: str = "ak_test") -> ScorecardV1:
+        return ScorecardV1(scorecard_v1_runner, server.url, api_key)
+
+    return connect

@@ -4,9 +4,15 @@
 public protocol ErrorDialect: Sendable {
     func validationFailed(_ issues: [ValidationIssue]) -> HTTPResponse
     func unauthorized() -> HTTPResponse
+    /// Credentials that were presented but refused. Defaults to `unauthorized()`.
+    func forbidden() -> HTTPResponse
     func notFound(method: String, path: String) -> HTTPResponse
     func methodNotAllowed(method: String, path: String, allowed: [String]) -> HTTPResponse
     func payloadTooLarge(limit: Int) -> HTTPResponse
     func notImplemented(operationId: String) -> HTTPResponse
     func internalError(_ error: Error) -> HTTPResponse
+}
+
+extension ErrorDialect {
+    public func forbidden() -> HTTPResponse { unauthorized() }
 }

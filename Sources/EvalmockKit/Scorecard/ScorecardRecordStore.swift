@@ -114,9 +114,9 @@ final class ScorecardRecordStore {
 
     func inventory() throws -> JSONValue.JSONObject {
         [
-            "runs": .int(Int(try database.statement("SELECT COUNT(*) FROM scorecard_runs").scalarInt() ?? 0)),
-            "records": .int(Int(try database.statement("SELECT COUNT(*) FROM scorecard_records").scalarInt() ?? 0)),
-            "tags": .int(Int(try database.statement("SELECT COUNT(*) FROM scorecard_record_tags").scalarInt() ?? 0)),
+            "runs": .int(try database.rowCount("scorecard_runs")),
+            "records": .int(try database.rowCount("scorecard_records")),
+            "tags": .int(try database.rowCount("scorecard_record_tags")),
         ]
     }
 

@@ -7,13 +7,19 @@ public struct CredentialCheck: Sendable {
     /// Any non-empty credential when no keys are configured; otherwise one of the keys,
     /// compared in constant time so that timing reveals nothing about them.
     public func accepts(_ credential: String?) -> Bool {
-        guard let credential, !credential.isEmpty else { return false }
-        if acceptedKeys.isEmpty { return true }
+        verdict(credential) == .accepted
+    }
+
+    /// Tells a missing credential from a present one that is not among the configured keys,
+    /// for services that answer the two differently (401 and 403).
+    public func verdict(_ credential: String?) -> AuthenticationOutcome {
+        guard let credential, !credential.isEmpty else { return .missing }
+        if acceptedKeys.isEmpty { return .accepted }
         var matched = false
         for key in acceptedKeys where Self.constantTimeEquals(Array(credential.utf8), Array(key.utf8)) {
             matched = true
         }
-        return matched
+        return matched ? .accepted : .rejected
     }
 
     static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {

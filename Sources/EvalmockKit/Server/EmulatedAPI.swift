@@ -22,6 +22,13 @@ public protocol EmulatedAPI: AnyObject {
     var errorDialect: any ErrorDialect { get }
     /// True when the request carries credentials this API accepts.
     func isAuthenticated(_ request: HTTPRequest) -> Bool
+    /// Whether the credentials are accepted, missing or refused. The default derives it from
+    /// `isAuthenticated` (refusal then counts as missing: one 401 for both).
+    func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome
+    /// Path prefixes whose unknown routes get this API's error dialect. The default is the
+    /// non-empty mount prefixes; an API mounted at the root whose paths share a literal prefix
+    /// (`/v1`) names it here.
+    var ownedPathPrefixes: [String] { get }
     /// Handlers by operationId. Operations of the document without one answer 501.
     var handlers: [String: OperationHandler] { get }
     /// How request values are matched to schema types: JSON Schema's exact types, or the lax
@@ -33,4 +40,15 @@ public protocol EmulatedAPI: AnyObject {
 
 extension EmulatedAPI {
     public var typeCoercion: TypeCoercion { .jsonSchema }
+    public func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome { isAuthenticated(request) ? .accepted : .missing }
+    public var ownedPathPrefixes: [String] { mountPrefixes.filter { !$0.isEmpty } }
+}
+
+/// The auth step's verdict on a request.
+public enum AuthenticationOutcome: Sendable {
+    case accepted
+    /// No credentials: 401.
+    case missing
+    /// Credentials that are not among the configured keys: the API's `forbidden()` answer.
+    case rejected
 }

@@ -2,8 +2,10 @@
 enum EmulatedAPIs {
     static func make(_ environment: APIEnvironment) throws -> [EmulatedAPI] {
         try MigrationRunner.migrate(environment.database, with: ScorecardV2Migrations.all)
+        try MigrationRunner.migrate(environment.database, with: ScorecardV1Migrations.all)
         return [
             try ScorecardV2API(environment: environment),
+            try ScorecardV1API(environment: environment),
         ]
     }
 }

@@ -10,6 +10,8 @@ public final class EvalmockServer: @unchecked Sendable {
     public let database: SQLiteDatabase
     public let apis: [EmulatedAPI]
     public let openAPIDirectory: String
+    /// What `--fixtures` loaded, one line per API.
+    public let loadedFixtures: [String]
     private let transport: EventLoopHTTPServer
     /// The database as the start-up line shows it: an absolute path, or `:memory:`.
     public let databaseDescription: String
@@ -32,6 +34,9 @@ public final class EvalmockServer: @unchecked Sendable {
         let environment = APIEnvironment(database: database, openAPIDirectory: openAPIDirectory, apiKeys: configuration.apiKeys)
         let apis = try EmulatedAPIs.make(environment)
         self.apis = apis
+        loadedFixtures = try configuration.fixturesDirectory.map {
+            try FixtureDirectory.load($0, into: apis, maxJSONDepth: configuration.maxJSONDepth)
+        } ?? []
         let pipeline = RequestPipeline(apis: apis, databasePath: databaseDescription, maxBodyBytes: configuration.limits.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth, logLevel: configuration.logLevel)
         self.transport = try EventLoopHTTPServer(limits: configuration.limits, respond: pipeline.respond(to:))
     }

@@ -72,7 +72,11 @@ public final class RequestPipeline {
             response.headers.set("Connection", "close")
             return response
         }
-        guard route.api.isAuthenticated(request) else { return dialect.unauthorized() }
+        switch route.api.authenticate(request) {
+        case .accepted: break
+        case .missing: return dialect.unauthorized()
+        case .rejected: return dialect.forbidden()
+        }
         guard let handler = route.handler else { return dialect.notImplemented(operationId: route.operation.operationId) }
         switch route.validator.validate(request, pathParameters: pathParameters, for: route.operation) {
         case .failure(let failure):
@@ -90,7 +94,7 @@ public final class RequestPipeline {
     /// The dialect of the API that owns a path by prefix; the first API's for anything else.
     private func dialect(forPath path: String) -> any ErrorDialect {
         let owner = apis.first { api in
-            api.mountPrefixes.contains { !$0.isEmpty && (path == $0 || path.hasPrefix($0 + "/")) }
+            api.ownedPathPrefixes.contains { !$0.isEmpty && (path == $0 || path.hasPrefix($0 + "/")) }
         }
         return (owner ?? apis[0]).errorDialect
     }

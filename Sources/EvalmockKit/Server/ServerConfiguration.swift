@@ -14,6 +14,8 @@ public struct ServerConfiguration: Sendable {
     public var maxJSONDepth = JSONParser.defaultMaxDepth
     /// `info` logs one line per request; `warning` and above keep only problems.
     public var logLevel: Logger.Level = .info
+    /// Seed data loaded at start-up into the APIs that support it (see `FixtureLoading`).
+    public var fixturesDirectory: String?
 
     public init() {}
 }

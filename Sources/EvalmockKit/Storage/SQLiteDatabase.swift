@@ -75,6 +75,11 @@ public final class SQLiteDatabase {
         }
     }
 
+    /// Rows in a table, for inventories. Table names come from code, never from a request.
+    public func rowCount(_ table: StaticString) throws -> Int {
+        Int(try statement("SELECT COUNT(*) FROM \(table)").scalarInt() ?? 0)
+    }
+
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(connection) }
     public var changes: Int { Int(sqlite3_changes(connection)) }
 }

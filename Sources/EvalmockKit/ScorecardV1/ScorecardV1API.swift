@@ -1,0 +1,53 @@
+/// Scorecard's v1 API (`openapi/scorecard-v1.json`): runs and their testrecords, served at the
+/// document's own paths (`/v1/...`) as the `scorecard-ai` 1.x client calls them.
+final class ScorecardV1API: EmulatedAPI, FixtureLoading {
+    let name = "scorecard-v1"
+    let specification: OpenAPISpecification
+    let mountPrefixes = [""]
+    /// The v1 paths share `/v1`: unknown routes there get FastAPI's 404, not another API's.
+    let ownedPathPrefixes = ["/v1"]
+    let errorDialect: any ErrorDialect = ScorecardV1ErrorDialect()
+    /// The service is FastAPI: pydantic's lax mode decides what a body value may be.
+    let typeCoercion = TypeCoercion.pydanticLax
+    private let credentials: CredentialCheck
+    private let operations: ScorecardV1Handlers
+    private let fixtures: ScorecardV1Fixtures
+    private let database: SQLiteDatabase
+
+    init(environment: APIEnvironment) throws {
+        specification = try environment.specification("scorecard-v1.json")
+        credentials = CredentialCheck(acceptedKeys: environment.apiKeys)
+        database = environment.database
+        let store = ScorecardV1Store(database: environment.database)
+        operations = ScorecardV1Handlers(store: store)
+        fixtures = ScorecardV1Fixtures(specification: specification, store: store)
+    }
+
+    func isAuthenticated(_ request: HTTPRequest) -> Bool {
+        authenticate(request) == .accepted
+    }
+
+    /// `X-API-Key` (the document's `APIKeyHeader` scheme): none is a 401, a key that is not
+    /// configured a 403.
+    func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome {
+        credentials.verdict(request.headers["X-API-Key"])
+    }
+
+    func inventory() throws -> JSONValue.JSONObject {
+        ["runs": .int(try database.rowCount("scorecard_v1_runs")), "testrecords": .int(try database.rowCount("scorecard_v1_testrecords"))]
+    }
+
+    var handlers: [String: OperationHandler] {
+        [
+            "create_run_v1_run_post": operations.createRun,
+            "read_run_v1_run__run_id__get": operations.readRun,
+            "update_run_status_v1_run__run_id__status_patch": operations.updateRunStatus,
+            "create_testrecord_v1_run__run_id__testrecord_post": operations.createTestrecord,
+            "read_testrecord_v1_run__run_id__testrecord__testrecord_id__get": operations.readTestrecord,
+        ]
+    }
+
+    func loadFixtures(_ files: [FixtureFile]) throws -> String {
+        try fixtures.load(files)
+    }
+}
