@@ -61,7 +61,9 @@ public struct OperationInputValidator: Sendable {
                     issues += schemaValidator.validate(parsed, against: rule.schema, at: [.key("body")])
                     body = parsed
                 } catch {
-                    issues.append(ValidationIssue(location: [.key("body"), .index(error.offset)], kind: .invalidJSON(error.description), input: nil))
+                    var issue = ValidationIssue(location: [.key("body"), .index(error.offset)], kind: .invalidJSON(error.description), input: nil)
+                    issue.jsonError = error
+                    issues.append(issue)
                 }
             }
         }

@@ -56,6 +56,8 @@ public struct ValidationIssue: Equatable, Sendable {
     /// For a value that is not an object where one is expected: the name of the component
     /// schema it should have been (a model class, to pydantic), if it is one.
     public var modelName: String?
+    /// For a body that is not JSON: the parser's account of where and why.
+    public var jsonError: JSONParseError?
 
     public init(location: [LocationComponent], kind: Kind, input: JSONValue?) {
         self.location = location
