@@ -37,3 +37,4 @@ def json_lines(response) -> list[dict]:
 
 def ref(kind: str, name: str, digest: str = "abc123", project: str = PROJECT) -> str:
     return f"weave:///{project}/{kind}/{name}:{digest}"
+SCORER_REF = "weave:///my-team/my-project/object/Accuracy:abc123"
