@@ -12,11 +12,35 @@ public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertibl
         case tooDeep(limit: Int)
     }
 
+    /// What the parser was looking for when it failed, for messages in other parsers' words.
+    public enum Expected: Equatable, Sendable {
+        case value
+        case propertyName
+        case colon
+        case commaOrClose
+    }
+
     public let reason: Reason
     /// Byte offset of the fault, and its 1-based line and column.
     public let offset: Int
     public let line: Int
     public let column: Int
+    public var expected: Expected?
+    /// Offsets in characters (Unicode scalars), as Python counts them: of the fault, and of
+    /// the start of the token that failed (a literal, a number, a string's opening quote).
+    public var characterOffset: Int
+    public var tokenCharacterOffset: Int?
+
+    public init(reason: Reason, offset: Int, line: Int, column: Int, expected: Expected? = nil,
+                characterOffset: Int? = nil, tokenCharacterOffset: Int? = nil) {
+        self.reason = reason
+        self.offset = offset
+        self.line = line
+        self.column = column
+        self.expected = expected
+        self.characterOffset = characterOffset ?? offset
+        self.tokenCharacterOffset = tokenCharacterOffset
+    }
 
     public var message: String {
         switch reason {

@@ -39,7 +39,7 @@ public struct JSONParser {
     // MARK: - Values
 
     private mutating func parseValue() throws(JSONParseError) -> JSONValue {
-        guard index < bytes.count else { throw error(.unexpectedEnd) }
+        guard index < bytes.count else { throw error(.unexpectedEnd, expected: .value) }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
@@ -48,7 +48,7 @@ public struct JSONParser {
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
-        case let byte: throw error(.unexpectedCharacter(byte))
+        case let byte: throw error(.unexpectedCharacter(byte), expected: .value)
         }
     }
 
@@ -57,26 +57,28 @@ public struct JSONParser {
         index += 1
         var object = JSONValue.JSONObject()
         skipWhitespace()
-        if try peek() == UInt8(ascii: "}") {
+        if try peek(expected: .propertyName) == UInt8(ascii: "}") {
             index += 1
             depth -= 1
             return .object(object)
         }
         while true {
             skipWhitespace()
-            guard try peek() == UInt8(ascii: "\"") else { throw error(.unexpectedCharacter(bytes[index])) }
+            guard try peek(expected: .propertyName) == UInt8(ascii: "\"") else {
+                throw error(.unexpectedCharacter(bytes[index]), expected: .propertyName)
+            }
             let key = try parseString()
             skipWhitespace()
-            try expect(UInt8(ascii: ":"))
+            try expect(UInt8(ascii: ":"), expected: .colon)
             skipWhitespace()
             object[key] = try parseValue()
             skipWhitespace()
-            let next = try peek()
+            let next = try peek(expected: .commaOrClose)
             index += 1
             if next == UInt8(ascii: ",") { continue }
             if next == UInt8(ascii: "}") { break }
             index -= 1
-            throw error(.unexpectedCharacter(next))
+            throw error(.unexpectedCharacter(next), expected: .commaOrClose)
         }
         depth -= 1
         return .object(object)
@@ -87,7 +89,7 @@ public struct JSONParser {
         index += 1
         var array: [JSONValue] = []
         skipWhitespace()
-        if try peek() == UInt8(ascii: "]") {
+        if try peek(expected: .value) == UInt8(ascii: "]") {
             index += 1
             depth -= 1
             return .array(array)
@@ -96,12 +98,12 @@ public struct JSONParser {
             skipWhitespace()
             array.append(try parseValue())
             skipWhitespace()
-            let next = try peek()
+            let next = try peek(expected: .commaOrClose)
             index += 1
             if next == UInt8(ascii: ",") { continue }
             if next == UInt8(ascii: "]") { break }
             index -= 1
-            throw error(.unexpectedCharacter(next))
+            throw error(.unexpectedCharacter(next), expected: .commaOrClose)
         }
         depth -= 1
         return .array(array)
@@ -115,6 +117,7 @@ public struct JSONParser {
     // MARK: - Strings
 
     private mutating func parseString() throws(JSONParseError) -> String {
+        let quote = index
         index += 1  // opening quote
         let start = index
         // Fast path: no escapes, so the string is a slice of the input.
@@ -135,7 +138,7 @@ public struct JSONParser {
         }
         var scratch = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while true {
-            guard index < bytes.count else { throw error(.unexpectedEnd) }
+            guard index < bytes.count else { throw error(.unexpectedEnd, tokenStart: quote) }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
@@ -151,7 +154,7 @@ public struct JSONParser {
                 continue
             }
             index += 1
-            guard index < bytes.count else { throw error(.unexpectedEnd) }
+            guard index < bytes.count else { throw error(.unexpectedEnd, tokenStart: quote) }
             let escape = bytes[index]
             index += 1
             switch escape {
@@ -213,13 +216,13 @@ public struct JSONParser {
     private mutating func parseNumber() throws(JSONParseError) -> JSONNumber {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < bytes.count else { throw error(.invalidNumber) }
+        guard index < bytes.count else { throw error(.invalidNumber, expected: .value, tokenStart: start) }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
         } else if isDigit(bytes[index]) {
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         } else {
-            throw error(.invalidNumber)
+            throw error(.invalidNumber, expected: .value, tokenStart: start)
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
@@ -250,28 +253,29 @@ public struct JSONParser {
         }
     }
 
-    private func peek() throws(JSONParseError) -> UInt8 {
-        guard index < bytes.count else { throw error(.unexpectedEnd) }
+    private func peek(expected: JSONParseError.Expected? = nil) throws(JSONParseError) -> UInt8 {
+        guard index < bytes.count else { throw error(.unexpectedEnd, expected: expected) }
         return bytes[index]
     }
 
-    private mutating func expect(_ byte: UInt8) throws(JSONParseError) {
-        let actual = try peek()
-        guard actual == byte else { throw error(.unexpectedCharacter(actual)) }
+    private mutating func expect(_ byte: UInt8, expected: JSONParseError.Expected) throws(JSONParseError) {
+        let actual = try peek(expected: expected)
+        guard actual == byte else { throw error(.unexpectedCharacter(actual), expected: expected) }
         index += 1
     }
 
     private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
         let count = literal.utf8CodeUnitCount
         let expected = UnsafeBufferPointer(start: literal.utf8Start, count: count)
+        let start = index
         for offset in 0..<count {
-            guard index < bytes.count else { throw error(.unexpectedEnd) }
-            guard bytes[index] == expected[offset] else { throw error(.unexpectedCharacter(bytes[index])) }
+            guard index < bytes.count else { throw error(.unexpectedEnd, expected: .value, tokenStart: start) }
+            guard bytes[index] == expected[offset] else { throw error(.unexpectedCharacter(bytes[index]), expected: .value, tokenStart: start) }
             index += 1
         }
     }
 
-    private func error(_ reason: JSONParseError.Reason) -> JSONParseError {
+    private func error(_ reason: JSONParseError.Reason, expected: JSONParseError.Expected? = nil, tokenStart: Int? = nil) -> JSONParseError {
         let position = min(index, bytes.count)
         var line = 1
         var lineStart = 0
@@ -279,6 +283,14 @@ public struct JSONParser {
             line += 1
             lineStart = i + 1
         }
-        return JSONParseError(reason: reason, offset: position, line: line, column: position - lineStart + 1)
+        return JSONParseError(reason: reason, offset: position, line: line, column: position - lineStart + 1, expected: expected,
+                              characterOffset: characters(before: position), tokenCharacterOffset: tokenStart.map(characters(before:)))
+    }
+
+    /// Unicode scalars before a byte offset: the bytes that do not continue a UTF-8 sequence.
+    private func characters(before position: Int) -> Int {
+        var count = 0
+        for i in 0..<min(position, bytes.count) where bytes[i] & 0xc0 != 0x80 { count += 1 }
+        return count
     }
 }

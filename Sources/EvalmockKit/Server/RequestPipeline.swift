@@ -15,6 +15,9 @@ public final class RequestPipeline {
 
     private var router = Router<Route>()
     private let apis: [EmulatedAPI]
+    /// Per API, the first segments of the paths it serves (`v2`, `runs`, …): who answers an
+    /// unknown path that no mount prefix claims.
+    private var firstSegments: [ObjectIdentifier: Set<String>] = [:]
     private let maxBodyBytes: Int
     private let log: Logger
     private let control: ControlEndpoints
@@ -32,7 +35,11 @@ public final class RequestPipeline {
             for operation in api.specification.operations {
                 let route = Route(api: api, operation: operation, handler: handlers[operation.operationId], validator: validator)
                 for prefix in api.mountPrefixes {
-                    router.add(method: operation.method, template: operation.template.mounted(under: prefix), target: route)
+                    let template = operation.template.mounted(under: prefix)
+                    router.add(method: operation.method, template: template, target: route)
+                    if let first = PathTemplate.split(template.description).first, !first.hasPrefix("{") {
+                        firstSegments[ObjectIdentifier(api), default: []].insert(first)
+                    }
                 }
             }
         }
@@ -91,11 +98,14 @@ public final class RequestPipeline {
         }
     }
 
-    /// The dialect of the API that owns a path by prefix; the first API's for anything else.
+    /// The dialect of the API that owns a path by prefix, else by its first segment; the first
+    /// API's for anything else.
     private func dialect(forPath path: String) -> any ErrorDialect {
-        let owner = apis.first { api in
+        let byPrefix = apis.first { api in
             api.ownedPathPrefixes.contains { !$0.isEmpty && (path == $0 || path.hasPrefix($0 + "/")) }
         }
-        return (owner ?? apis[0]).errorDialect
+        let first = PathTemplate.split(path).first ?? ""
+        let bySegment = apis.first { firstSegments[ObjectIdentifier($0)]?.contains(first) == true }
+        return (byPrefix ?? bySegment ?? apis[0]).errorDialect
     }
 }

@@ -61,7 +61,9 @@ public struct OperationInputValidator: Sendable {
                     issues += schemaValidator.validate(parsed, against: rule.schema, at: [.key("body")])
                     body = parsed
                 } catch {
-                    issues.append(ValidationIssue(location: [.key("body"), .index(error.offset)], kind: .invalidJSON(error.description), input: nil))
+                    var issue = ValidationIssue(location: [.key("body"), .index(error.offset)], kind: .invalidJSON(error.description), input: nil)
+                    issue.jsonError = error
+                    issues.append(issue)
                 }
             }
         }
@@ -76,7 +78,9 @@ public struct OperationInputValidator: Sendable {
 
     /// Query and path values arrive as text; the schema says what they should become. A value
     /// that does not convert stays a string, so the validator reports the type it should have.
-    private func coerce(_ raw: [String], to schema: CompiledSchema) -> JSONValue {
+    private func coerce(_ raw: [String], to declared: CompiledSchema) -> JSONValue {
+        // An Optional[X] parameter compiles to a nullable wrapper around X: convert as X.
+        let schema = declared.type == nil && declared.allOf.count == 1 ? declared.allOf[0] : declared
         let effectiveType = schema.type ?? schema.allOf.first?.type
         if effectiveType == .array {
             // Both forms are accepted whatever the document's `explode` says: repeated names

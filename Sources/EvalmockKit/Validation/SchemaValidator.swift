@@ -42,7 +42,11 @@ public struct SchemaValidator: Sendable {
         if case .null = value, schema.nullable { return }
 
         if let type = schema.type, !matches(value, type) {
-            issues.append(ValidationIssue(location: location, kind: .wrongType(expected: type.rawValue), input: value))
+            // A named object schema is a model class to pydantic, which words its mismatch apart
+            // from a plain dictionary's; the dialect decides.
+            var issue = ValidationIssue(location: location, kind: .wrongType(expected: type.rawValue), input: value)
+            if type == .object { issue.modelName = schema.componentName }
+            issues.append(issue)
             return
         }
         if let allowed = schema.enumValues, !allowed.contains(value) {
@@ -118,15 +122,19 @@ public struct SchemaValidator: Sendable {
     }
 
     private func checkObject(_ object: JSONValue.JSONObject, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
-        // A missing field's input is the object it is missing from, as pydantic reports it.
-        for name in schema.required where object[name] == nil {
-            issues.append(ValidationIssue(location: location + [.key(name)], kind: .missing, input: .object(object)))
-        }
-        for (key, member) in object {
-            if let property = schema.propertyIndex[key] {
-                check(member, property, location + [.key(key)], &issues)
-                continue
+        if coercion == .pydanticLax {
+            checkModelFields(object, schema, location, &issues)
+        } else {
+            // A missing field's input is the object it is missing from, as pydantic reports it.
+            for name in schema.required where object[name] == nil {
+                issues.append(ValidationIssue(location: location + [.key(name)], kind: .missing, input: .object(object)))
             }
+            for (key, member) in object {
+                guard let property = schema.propertyIndex[key] else { continue }
+                check(member, property, location + [.key(key)], &issues)
+            }
+        }
+        for (key, member) in object where schema.propertyIndex[key] == nil {
             switch schema.additionalProperties {
             case .allowed: break
             case .forbidden:
@@ -140,6 +148,23 @@ public struct SchemaValidator: Sendable {
         }
         if let max = schema.maxProperties, object.count > max {
             issues.append(ValidationIssue(location: location, kind: .tooManyProperties(max: max), input: .object(object)))
+        }
+    }
+
+    /// pydantic validates a model's fields in their declared order (the document's, for a
+    /// FastAPI document), reporting a missing one in its place with the enclosing object as
+    /// input; the client's key order does not matter.
+    private func checkModelFields(_ object: JSONValue.JSONObject, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+        let required = Set(schema.required)
+        for (name, property) in schema.properties {
+            if let member = object[name] {
+                check(member, property, location + [.key(name)], &issues)
+            } else if required.contains(name) {
+                issues.append(ValidationIssue(location: location + [.key(name)], kind: .missing, input: .object(object)))
+            }
+        }
+        for name in schema.required where schema.propertyIndex[name] == nil && object[name] == nil {
+            issues.append(ValidationIssue(location: location + [.key(name)], kind: .missing, input: .object(object)))
         }
     }
 
@@ -207,7 +232,8 @@ public struct SchemaValidator: Sendable {
 
     private func score(_ branchIssues: [ValidationIssue], _ location: [ValidationIssue.LocationComponent]) -> Int {
         let topLevelTypeMismatch = branchIssues.contains { issue in
-            if case .wrongType = issue.kind, issue.location == location { return true }
+            guard issue.location == location else { return false }
+            if case .wrongType = issue.kind { return true }
             return false
         }
         return topLevelTypeMismatch ? Int.max : branchIssues.count

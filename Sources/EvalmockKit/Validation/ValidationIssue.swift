@@ -53,6 +53,11 @@ public struct ValidationIssue: Equatable, Sendable {
     public var kind: Kind
     /// The offending value; nil when the value is absent.
     public var input: JSONValue?
+    /// For a value that is not an object where one is expected: the name of the component
+    /// schema it should have been (a model class, to pydantic), if it is one.
+    public var modelName: String?
+    /// For a body that is not JSON: the parser's account of where and why.
+    public var jsonError: JSONParseError?
 
     public init(location: [LocationComponent], kind: Kind, input: JSONValue?) {
         self.location = location
