@@ -1,9 +1,10 @@
 /// The registry of emulated APIs. Adding an API means adding its folder and one line here.
 enum EmulatedAPIs {
     static func make(_ environment: APIEnvironment) throws -> [EmulatedAPI] {
-        try MigrationRunner.migrate(environment.database, with: ScorecardV2Migrations.all)
+        try MigrationRunner.migrate(environment.database, with: ScorecardV2Migrations.all + ScaleGPMigrations.all)
         return [
             try ScorecardV2API(environment: environment),
+            try ScaleGPAPI(environment: environment),
         ]
     }
 }
