@@ -23,6 +23,9 @@ public enum PydanticErrorRenderer {
         switch issue.kind {
         case .missing:
             return ("missing", "Field required", nil)
+        case .wrongType("object") where issue.modelName != nil:
+            let name = issue.modelName ?? ""
+            return ("model_type", "Input should be a valid dictionary or instance of \(name)", ["class_name": .string(name)])
         case .wrongType(let expected):
             return wrongType(expected, input: issue.input)
         case .notInEnum(let allowed):

@@ -43,7 +43,8 @@ public struct SchemaValidator: Sendable {
         if case .null = value, schema.nullable { return }
 
         if let type = schema.type, !matches(value, type) {
-            issues.append(ValidationIssue(location: location, kind: .wrongType(expected: type.rawValue), input: value))
+            let modelName = type == .object && !schema.properties.isEmpty ? schema.componentName : nil
+            issues.append(ValidationIssue(location: location, kind: .wrongType(expected: type.rawValue), input: value, modelName: modelName))
             return
         }
         if let allowed = schema.enumValues, !allowed.contains(value) {

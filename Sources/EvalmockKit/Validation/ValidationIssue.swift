@@ -53,11 +53,15 @@ public struct ValidationIssue: Equatable, Sendable {
     public var kind: Kind
     /// The offending value; nil when the value is absent.
     public var input: JSONValue?
+    /// The component name of the object schema a value of the wrong type was meant to be
+    /// (`ResultSchemaGeneration`): pydantic names the model class in that error.
+    public var modelName: String?
 
-    public init(location: [LocationComponent], kind: Kind, input: JSONValue?) {
+    public init(location: [LocationComponent], kind: Kind, input: JSONValue?, modelName: String? = nil) {
         self.location = location
         self.kind = kind
         self.input = input
+        self.modelName = modelName
     }
 
     /// `inputs.question` or `items.3.name`: the location after its first component.
