@@ -104,3 +104,19 @@ final class ScaleGPHTTPTests: XCTestCase {
         XCTAssertEqual(listed["current_page"], 1)
     }
 }
+
+/// Errors for requests that reach no Scale GP operation are still in FastAPI's shape.
+final class ScaleGPRoutingErrorTests: XCTestCase {
+    func testUnknownPathsAndMethodsUnderV4AnswerInFastAPIShape() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let key = ["x-api-key": "k"]
+        let wrongMethod = server.request("DELETE", "/v4/evaluations/e/test-case-results", headers: key)
+        XCTAssertEqual(wrongMethod.status, 405)
+        XCTAssertEqual(wrongMethod.json, .object(["detail": "Method Not Allowed"]))
+        let unknown = server.request("GET", "/v4/applications", headers: key)
+        XCTAssertEqual(unknown.status, 404)
+        XCTAssertEqual(unknown.json, .object(["detail": "Not Found"]))
+        XCTAssertEqual(server.request("GET", "/nothing/here").json["code"], "NOT_FOUND", "elsewhere the first API's dialect, as before")
+    }
+}

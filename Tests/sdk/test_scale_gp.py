@@ -301,3 +301,16 @@ def test_a_thousand_item_batch_is_one_request_under_the_default_limit(evalmock):
     created = client(evalmock).evaluations.test_case_results.batch("big", items=items)
     assert [r.test_case_id for r in created] == [f"tc-{i}" for i in range(1000)]
     assert stored_rows(evalmock) == 1000
+
+
+def test_an_update_without_answers_keeps_a_held_result_pending(evalmock):
+    sgp = client(evalmock)
+    created = sgp.evaluations.test_case_results.create(
+        "eval-5", application_spec_id="s", evaluation_dataset_version_num="1", test_case_id="t",
+        test_case_evaluation_data={"generation_output": "x"}, result={"q": "a"}, label_status="PENDING",
+    )
+    assert created.label_status == "PENDING" and created.completed_at is None
+    commented = sgp.evaluations.test_case_results.update(created.id, evaluation_id="eval-5", audit_comment="later")
+    assert commented.label_status == "PENDING"
+    answered = sgp.evaluations.test_case_results.update(created.id, evaluation_id="eval-5", result={"q": "b"})
+    assert answered.label_status == "COMPLETED" and answered.completed_at is not None

@@ -35,7 +35,7 @@ struct TestCaseResultDocument {
         if values["account_id"] == nil { values["account_id"] = .string(origin.caller.accountId) }
         values["created_by_user_id"] = .string(origin.caller.userId)
         values["created_by_identity_type"] = "user"
-        settle(&values, explicitLabelStatus: request["label_status"], now: origin.now)
+        settle(&values, explicitLabelStatus: request["label_status"], resultSent: request["result"] != nil, now: origin.now)
         return ordered(values)
     }
 
@@ -47,23 +47,26 @@ struct TestCaseResultDocument {
             values[key] = value
         }
         values["updated_at"] = .string(now)
-        settle(&values, explicitLabelStatus: patch["label_status"], now: now)
+        settle(&values, explicitLabelStatus: patch["label_status"], resultSent: patch["result"] != nil, now: now)
         return ordered(values)
     }
 
     /// The variant follows the evaluation data (a string `generation_output` is GENERATION,
-    /// an object FLEXIBLE). `label_status` "should not be explicitly set": a result that has
-    /// answers is COMPLETED unless the client holds it at PENDING, which the schema's
-    /// description names as the reason to set it.
-    private func settle(_ values: inout JSONValue.JSONObject, explicitLabelStatus: JSONValue?, now: String) {
+    /// an object FLEXIBLE). `label_status` "should not be explicitly set": sending answers
+    /// (`result`) completes a result unless the same request holds it at PENDING, which the
+    /// schema's description names as the reason to set it. `completed_at` marks the moment a
+    /// result became COMPLETED and goes when it is no longer.
+    private func settle(_ values: inout JSONValue.JSONObject, explicitLabelStatus: JSONValue?, resultSent: Bool, now: String) {
         let output = values["test_case_evaluation_data"]?["generation_output"]
         values["test_case_evaluation_data_schema"] = output?.stringValue != nil ? "GENERATION" : "FLEXIBLE"
-        if explicitLabelStatus == nil {
-            let answered = !(values["result"]?.objectValue?.isEmpty ?? true)
-            values["label_status"] = answered ? "COMPLETED" : (values["label_status"] ?? "PENDING")
+        if explicitLabelStatus == nil, resultSent, !(values["result"]?.objectValue?.isEmpty ?? true) {
+            values["label_status"] = "COMPLETED"
         }
-        if values["label_status"] == "COMPLETED", values["completed_at"] == nil {
-            values["completed_at"] = .string(now)
+        if values["label_status"] == nil { values["label_status"] = "PENDING" }
+        if values["label_status"] == "COMPLETED" {
+            if values["completed_at"] == nil { values["completed_at"] = .string(now) }
+        } else {
+            values.removeValue(forKey: "completed_at")
         }
     }
 

@@ -63,11 +63,30 @@ public final class RequestPipeline {
         }
     }
 
-    /// The dialect of the API that owns a path by prefix; the first API's for anything else.
+    /// The dialect of the API that owns a path: by mount prefix; else the API whose document
+    /// has the paths sharing the most leading literal segments with it (`/v4/...` belongs to
+    /// the API that serves `/v4/evaluations/...`, even when both mount at the root); else the
+    /// first API's.
     private func dialect(forPath path: String) -> any ErrorDialect {
         let owner = apis.first { api in
             api.mountPrefixes.contains { !$0.isEmpty && (path == $0 || path.hasPrefix($0 + "/")) }
         }
-        return (owner ?? apis[0]).errorDialect
+        if let owner { return owner.errorDialect }
+        let segments = PathTemplate.split(path)
+        var best: (api: EmulatedAPI, shared: Int)?
+        for api in apis {
+            let shared = api.specification.operations.map { Self.sharedLiteralPrefix($0.template, segments) }.max() ?? 0
+            if shared > (best?.shared ?? 0) { best = (api, shared) }
+        }
+        return (best?.api ?? apis[0]).errorDialect
+    }
+
+    private static func sharedLiteralPrefix(_ template: PathTemplate, _ segments: [String]) -> Int {
+        var count = 0
+        for (templateSegment, segment) in zip(template.segments, segments) {
+            guard case .literal(let text) = templateSegment, text == segment else { break }
+            count += 1
+        }
+        return count
     }
 }
