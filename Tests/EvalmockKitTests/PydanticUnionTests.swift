@@ -82,6 +82,13 @@ final class PydanticUnionTests: XCTestCase {
         ])
     }
 
+    func testATaggedUnionGivenAScalarCannotExtractFields() throws {
+        let issue = try XCTUnwrap(lax.validate(try JSONParser.parse(#"{"first":"a","pet":"cat"}"#), against: holder, at: []).first)
+        guard case .object(let entry) = PydanticErrorRenderer.entry(issue) else { return XCTFail() }
+        XCTAssertEqual(entry["type"], "model_attributes_type")
+        XCTAssertEqual(entry["loc"], ["pet"])
+    }
+
     func testAModelGivenAScalarIsAModelTypeError() throws {
         let issue = try XCTUnwrap(lax.validate(try JSONParser.parse(#"{"first":"a","pet":{"kind":"cat","lives":9},"value":5}"#), against: holder, at: []).last)
         guard case .object(let entry) = PydanticErrorRenderer.entry(issue) else { return XCTFail() }

@@ -106,8 +106,9 @@ def test_batch_returns_generation_and_flexible_models_that_list_and_retrieve_rea
     listed = list(sgp.evaluations.test_case_results.list("eval-1"))
     assert [type(r) for r in listed] == [GenerationTestCaseResultResponseWithViews, FlexibleTestCaseResultResponseWithViews]
     assert [r.model_dump() for r in listed] == [{**r.model_dump(), **_no_views()} for r in created]
-    retrieved = sgp.evaluations.test_case_results.retrieve(flexible.id, evaluation_id="eval-1")
+    retrieved = sgp.evaluations.test_case_results.retrieve(flexible.id, evaluation_id="eval-1", view=["Metrics", "CustomMetrics"])
     assert retrieved.test_case_evaluation_data == flexible.test_case_evaluation_data
+    assert (retrieved.metrics, retrieved.custom_metrics, retrieved.annotation_results) == ({}, [], None)
     assert retrieved.created_at == flexible.created_at
 
 
@@ -180,6 +181,7 @@ def test_a_batch_with_one_bad_item_stores_nothing_and_lists_every_problem_by_ind
     {"generation_output": "x", "generation_extra_info": {"schema_type": "STRING"}},
     {"generation_output": "x", "generation_extra_info": {"schema_type": "CHUNKS", "chunks": "abc"}},
     {"generation_output": ["a list"]},
+    {"generation_output": "x", "generation_extra_info": "not an object"},
     {},
 ])
 def test_invalid_evaluation_data_is_reported_as_pydantic_reports_it(evalmock, evaluation_data):

@@ -23,8 +23,10 @@ public enum PydanticErrorRenderer {
         switch issue.kind {
         case .missing:
             return ("missing", "Field required", nil)
-        case .wrongType("object") where issue.modelName != nil:
-            let name = issue.modelName ?? ""
+        case .wrongType("object") where issue.expectedObject != nil:
+            guard case .model(let name)? = issue.expectedObject else {
+                return ("model_attributes_type", "Input should be a valid dictionary or object to extract fields from", nil)
+            }
             return ("model_type", "Input should be a valid dictionary or instance of \(name)", ["class_name": .string(name)])
         case .wrongType(let expected):
             return wrongType(expected, input: issue.input)

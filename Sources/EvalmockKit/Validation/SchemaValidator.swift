@@ -43,8 +43,8 @@ public struct SchemaValidator: Sendable {
         if case .null = value, schema.nullable { return }
 
         if let type = schema.type, !matches(value, type) {
-            let modelName = type == .object && !schema.properties.isEmpty ? schema.componentName : nil
-            issues.append(ValidationIssue(location: location, kind: .wrongType(expected: type.rawValue), input: value, modelName: modelName))
+            let model = type == .object && !schema.properties.isEmpty ? schema.componentName.map(ValidationIssue.ExpectedObject.model) : nil
+            issues.append(ValidationIssue(location: location, kind: .wrongType(expected: type.rawValue), input: value, expectedObject: model))
             return
         }
         if let allowed = schema.enumValues, !allowed.contains(value) {
@@ -234,7 +234,7 @@ public struct SchemaValidator: Sendable {
     private func checkPydanticUnion(_ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
         if let discriminator = schema.discriminator {
             guard case .object(let object) = value else {
-                issues.append(ValidationIssue(location: location, kind: .wrongType(expected: "object"), input: value))
+                issues.append(ValidationIssue(location: location, kind: .wrongType(expected: "object"), input: value, expectedObject: .taggedUnion))
                 return
             }
             let tags = discriminator.branches.map(\.tag)

@@ -53,15 +53,22 @@ public struct ValidationIssue: Equatable, Sendable {
     public var kind: Kind
     /// The offending value; nil when the value is absent.
     public var input: JSONValue?
-    /// The component name of the object schema a value of the wrong type was meant to be
-    /// (`ResultSchemaGeneration`): pydantic names the model class in that error.
-    public var modelName: String?
+    /// For a value that should have been an object: what kind of object the schema describes.
+    /// pydantic words this error differently for a model and for a tagged union of models.
+    public var expectedObject: ExpectedObject?
 
-    public init(location: [LocationComponent], kind: Kind, input: JSONValue?, modelName: String? = nil) {
+    public enum ExpectedObject: Equatable, Sendable {
+        /// A named object schema (`ResultSchemaGeneration`), a model class in pydantic.
+        case model(String)
+        /// A discriminated union of object schemas.
+        case taggedUnion
+    }
+
+    public init(location: [LocationComponent], kind: Kind, input: JSONValue?, expectedObject: ExpectedObject? = nil) {
         self.location = location
         self.kind = kind
         self.input = input
-        self.modelName = modelName
+        self.expectedObject = expectedObject
     }
 
     /// `inputs.question` or `items.3.name`: the location after its first component.
