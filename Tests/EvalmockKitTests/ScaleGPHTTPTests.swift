@@ -32,6 +32,8 @@ final class ScaleGPHTTPTests: XCTestCase {
         XCTAssertNotEqual(results[0]["id"], results[1]["id"])
         // pydantic writes a model's fields in declaration order; the document lists them so.
         XCTAssertEqual(results[0].objectValue?.keys.first, "label_status")
+        let createdAt = try XCTUnwrap(results[0]["created_at"]?.stringValue)
+        XCTAssertNotNil(createdAt.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z/), "pydantic's datetime: \(createdAt)")
         let schema = try responseSchema("POST-V4-/evaluations/{evaluation_id}/test-case-results/batch")
         XCTAssertEqual(SchemaValidator.validate(response.json, against: schema, at: []), [])
     }

@@ -16,7 +16,7 @@ final class ScaleGPAPI: EmulatedAPI {
         testCaseResults = TestCaseResultHandlers(
             store: TestCaseResultStore(database: environment.database),
             documents: TestCaseResultDocument(specification: specification),
-            clock: Timestamp.nowISO8601
+            clock: ScaleGPTimestamp.now
         )
     }
 
