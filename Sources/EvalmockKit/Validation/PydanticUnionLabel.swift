@@ -46,8 +46,9 @@ enum PydanticUnionLabel {
             let declared = schema.oneOf.isEmpty ? schema.anyOf : schema.oneOf
             let branches = declared.isEmpty ? discriminator.branches.map(\.schema) : declared
             var names: [String] = []
-            for branch in branches where !names.contains(label(branch, &visiting)) {
-                names.append(label(branch, &visiting))
+            for branch in branches {
+                let name = label(branch, &visiting)
+                if !names.contains(name) { names.append(name) }
             }
             return "tagged-union[\(names.joined(separator: ","))]"
         }
