@@ -23,9 +23,10 @@ public enum PydanticErrorRenderer {
         switch issue.kind {
         case .missing:
             return ("missing", "Field required", nil)
-        case .wrongType("object") where issue.modelName != nil:
-            // FastAPI validates bodies with `from_attributes=True`, so a model accepts any object
-            // with attributes and says so when it gets none.
+        case .wrongType("object") where issue.expectedObject != nil:
+            // FastAPI validates request bodies with `from_attributes=True`, so a model (or a
+            // tagged union of models) accepts any object with attributes, and says so when it
+            // gets something else.
             return ("model_attributes_type", "Input should be a valid dictionary or object to extract fields from", nil)
         case .wrongType(let expected):
             return wrongType(expected, input: issue.input)

@@ -15,9 +15,6 @@ public final class RequestPipeline {
 
     private var router = Router<Route>()
     private let apis: [EmulatedAPI]
-    /// Per API, the first segments of the paths it serves (`v2`, `runs`, …): who answers an
-    /// unknown path that no mount prefix claims.
-    private var firstSegments: [ObjectIdentifier: Set<String>] = [:]
     private let maxBodyBytes: Int
     private let log: Logger
     private let control: ControlEndpoints
@@ -37,9 +34,6 @@ public final class RequestPipeline {
                 for prefix in api.mountPrefixes {
                     let template = operation.template.mounted(under: prefix)
                     router.add(method: operation.method, template: template, target: route)
-                    if let first = PathTemplate.split(template.description).first, !first.hasPrefix("{") {
-                        firstSegments[ObjectIdentifier(api), default: []].insert(first)
-                    }
                 }
             }
         }
@@ -98,14 +92,30 @@ public final class RequestPipeline {
         }
     }
 
-    /// The dialect of the API that owns a path by prefix, else by its first segment; the first
-    /// API's for anything else.
+    /// The dialect of the API that owns a path: by mount prefix; else the API whose document
+    /// has the paths sharing the most leading literal segments with it (`/v4/...` belongs to
+    /// the API that serves `/v4/evaluations/...`, even when both mount at the root); else the
+    /// first API's.
     private func dialect(forPath path: String) -> any ErrorDialect {
         let byPrefix = apis.first { api in
             api.ownedPathPrefixes.contains { !$0.isEmpty && (path == $0 || path.hasPrefix($0 + "/")) }
         }
-        let first = PathTemplate.split(path).first ?? ""
-        let bySegment = apis.first { firstSegments[ObjectIdentifier($0)]?.contains(first) == true }
-        return (byPrefix ?? bySegment ?? apis[0]).errorDialect
+        if let byPrefix { return byPrefix.errorDialect }
+        let segments = PathTemplate.split(path)
+        var best: (api: EmulatedAPI, shared: Int)?
+        for api in apis {
+            let shared = api.specification.operations.map { Self.sharedLiteralPrefix($0.template, segments) }.max() ?? 0
+            if shared > (best?.shared ?? 0) { best = (api, shared) }
+        }
+        return (best?.api ?? apis[0]).errorDialect
+    }
+
+    private static func sharedLiteralPrefix(_ template: PathTemplate, _ segments: [String]) -> Int {
+        var count = 0
+        for (templateSegment, segment) in zip(template.segments, segments) {
+            guard case .literal(let text) = templateSegment, text == segment else { break }
+            count += 1
+        }
+        return count
     }
 }

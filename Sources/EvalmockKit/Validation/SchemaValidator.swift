@@ -6,7 +6,8 @@ public enum TypeCoercion: Sendable {
     case jsonSchema
     /// pydantic v2's lax mode, as FastAPI services validate JSON: numeric strings pass as
     /// numbers, whole floats as integers, `0`/`1`/`"yes"`/`"off"`… as booleans, booleans as
-    /// numbers. Strings still do not accept numbers.
+    /// numbers. Strings still do not accept numbers. Unions are reported as pydantic reports
+    /// them too (every member's errors under its label, tags in `loc`; see `PydanticUnionLabel`).
     case pydanticLax
 }
 
@@ -42,11 +43,8 @@ public struct SchemaValidator: Sendable {
         if case .null = value, schema.nullable { return }
 
         if let type = schema.type, !matches(value, type) {
-            // A named object schema is a model class to pydantic, which words its mismatch apart
-            // from a plain dictionary's; the dialect decides.
-            var issue = ValidationIssue(location: location, kind: .wrongType(expected: type.rawValue), input: value)
-            if type == .object { issue.modelName = schema.componentName }
-            issues.append(issue)
+            let model = type == .object && !schema.properties.isEmpty ? schema.componentName.map(ValidationIssue.ExpectedObject.model) : nil
+            issues.append(ValidationIssue(location: location, kind: .wrongType(expected: type.rawValue), input: value, expectedObject: model))
             return
         }
         if let allowed = schema.enumValues, !allowed.contains(value) {
@@ -123,18 +121,30 @@ public struct SchemaValidator: Sendable {
 
     private func checkObject(_ object: JSONValue.JSONObject, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
         if coercion == .pydanticLax {
-            checkModelFields(object, schema, location, &issues)
+            // pydantic validates a model field by field in declaration order, so a missing field
+            // and a wrong one are reported in the order the schema lists them.
+            let required = Set(schema.required)
+            for (name, property) in schema.properties {
+                if let member = object[name] {
+                    check(member, property, location + [.key(name)], &issues)
+                } else if required.contains(name) {
+                    issues.append(ValidationIssue(location: location + [.key(name)], kind: .missing, input: .object(object)))
+                }
+            }
+            for name in schema.required where schema.propertyIndex[name] == nil && object[name] == nil {
+                issues.append(ValidationIssue(location: location + [.key(name)], kind: .missing, input: .object(object)))
+            }
         } else {
             // A missing field's input is the object it is missing from, as pydantic reports it.
             for name in schema.required where object[name] == nil {
                 issues.append(ValidationIssue(location: location + [.key(name)], kind: .missing, input: .object(object)))
             }
-            for (key, member) in object {
-                guard let property = schema.propertyIndex[key] else { continue }
-                check(member, property, location + [.key(key)], &issues)
-            }
         }
-        for (key, member) in object where schema.propertyIndex[key] == nil {
+        for (key, member) in object {
+            if let property = schema.propertyIndex[key] {
+                if coercion != .pydanticLax { check(member, property, location + [.key(key)], &issues) }
+                continue
+            }
             switch schema.additionalProperties {
             case .allowed: break
             case .forbidden:
@@ -148,23 +158,6 @@ public struct SchemaValidator: Sendable {
         }
         if let max = schema.maxProperties, object.count > max {
             issues.append(ValidationIssue(location: location, kind: .tooManyProperties(max: max), input: .object(object)))
-        }
-    }
-
-    /// pydantic validates a model's fields in their declared order (the document's, for a
-    /// FastAPI document), reporting a missing one in its place with the enclosing object as
-    /// input; the client's key order does not matter.
-    private func checkModelFields(_ object: JSONValue.JSONObject, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
-        let required = Set(schema.required)
-        for (name, property) in schema.properties {
-            if let member = object[name] {
-                check(member, property, location + [.key(name)], &issues)
-            } else if required.contains(name) {
-                issues.append(ValidationIssue(location: location + [.key(name)], kind: .missing, input: .object(object)))
-            }
-        }
-        for name in schema.required where schema.propertyIndex[name] == nil && object[name] == nil {
-            issues.append(ValidationIssue(location: location + [.key(name)], kind: .missing, input: .object(object)))
         }
     }
 
@@ -190,6 +183,10 @@ public struct SchemaValidator: Sendable {
     /// oneOf/anyOf. With a discriminator only the tagged branch is checked, so its issues are
     /// precise (as pydantic's tagged unions report them); otherwise the branches are tried.
     private func checkUnion(_ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+        if coercion == .pydanticLax {
+            checkPydanticUnion(value, schema, location, &issues)
+            return
+        }
         if let discriminator = schema.discriminator, case .object(let object) = value {
             let tags = discriminator.branches.map(\.tag)
             guard let tagValue = object[discriminator.propertyName] else {
@@ -230,10 +227,47 @@ public struct SchemaValidator: Sendable {
         }
     }
 
+    /// A union as pydantic v2 validates it. A tagged union checks the tagged member and puts
+    /// the tag in `loc`; a wrong or missing tag is reported at the union itself. Other unions
+    /// (smart mode) accept a value any member accepts, and otherwise report every member's
+    /// errors, each under the member's label (`["body", 0, "data", "ResultSchemaGeneration", "x"]`).
+    private func checkPydanticUnion(_ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+        if let discriminator = schema.discriminator {
+            guard case .object(let object) = value else {
+                issues.append(ValidationIssue(location: location, kind: .wrongType(expected: "object"), input: value, expectedObject: .taggedUnion))
+                return
+            }
+            let tags = discriminator.branches.map(\.tag)
+            guard let tagValue = object[discriminator.propertyName] else {
+                issues.append(ValidationIssue(location: location, kind: .unionTagMissing(property: discriminator.propertyName, expected: tags), input: value))
+                return
+            }
+            guard case .string(let tag) = tagValue, let branch = discriminator.branches.first(where: { $0.tag == tag }) else {
+                let shown = tagValue.stringValue ?? JSONWriter.encodeString(tagValue)
+                issues.append(ValidationIssue(location: location, kind: .unionTagInvalid(property: discriminator.propertyName, tag: shown, expected: tags), input: value))
+                return
+            }
+            check(value, branch.schema, location + [.key(tag)], &issues)
+            return
+        }
+        if case .null = value, PydanticUnionLabel.acceptsNull(schema) { return }
+        var memberIssues: [ValidationIssue] = []
+        for member in PydanticUnionLabel.members(of: schema) {
+            var found: [ValidationIssue] = []
+            check(value, member, location, &found)
+            if found.isEmpty { return }
+            let label = ValidationIssue.LocationComponent.key(PydanticUnionLabel.label(member))
+            for var issue in found {
+                issue.location.insert(label, at: location.count)
+                memberIssues.append(issue)
+            }
+        }
+        issues.append(contentsOf: memberIssues)
+    }
+
     private func score(_ branchIssues: [ValidationIssue], _ location: [ValidationIssue.LocationComponent]) -> Int {
         let topLevelTypeMismatch = branchIssues.contains { issue in
-            guard issue.location == location else { return false }
-            if case .wrongType = issue.kind { return true }
+            if case .wrongType = issue.kind, issue.location == location { return true }
             return false
         }
         return topLevelTypeMismatch ? Int.max : branchIssues.count

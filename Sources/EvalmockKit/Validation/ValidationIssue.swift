@@ -53,16 +53,24 @@ public struct ValidationIssue: Equatable, Sendable {
     public var kind: Kind
     /// The offending value; nil when the value is absent.
     public var input: JSONValue?
-    /// For a value that is not an object where one is expected: the name of the component
-    /// schema it should have been (a model class, to pydantic), if it is one.
-    public var modelName: String?
+    /// For a value that should have been an object: what kind of object the schema describes.
+    /// pydantic words this error differently for a model and for a tagged union of models.
+    public var expectedObject: ExpectedObject?
     /// For a body that is not JSON: the parser's account of where and why.
     public var jsonError: JSONParseError?
 
-    public init(location: [LocationComponent], kind: Kind, input: JSONValue?) {
+    public enum ExpectedObject: Equatable, Sendable {
+        /// A named object schema (`ResultSchemaGeneration`), a model class in pydantic.
+        case model(String)
+        /// A discriminated union of object schemas.
+        case taggedUnion
+    }
+
+    public init(location: [LocationComponent], kind: Kind, input: JSONValue?, expectedObject: ExpectedObject? = nil) {
         self.location = location
         self.kind = kind
         self.input = input
+        self.expectedObject = expectedObject
     }
 
     /// `inputs.question` or `items.3.name`: the location after its first component.

@@ -1,0 +1,47 @@
+/// Scale GP (`openapi/scale-gp.json`), the EGP API v4 that the `scale-gp` SDK calls. It is a
+/// FastAPI service: pydantic's lax validation and FastAPI's `{"detail": ...}` errors.
+final class ScaleGPAPI: EmulatedAPI {
+    let name = "scale-gp"
+    let specification: OpenAPISpecification
+    /// The document's server (`https://api.egp.scale.com`) has no path prefix.
+    let mountPrefixes = [""]
+    let errorDialect: any ErrorDialect = FastAPIErrorDialect()
+    let typeCoercion = TypeCoercion.pydanticLax
+    private let credentials: CredentialCheck
+    private let testCaseResults: TestCaseResultHandlers
+    private let database: SQLiteDatabase
+
+    init(environment: APIEnvironment) throws {
+        specification = try environment.specification("scale-gp.json")
+        credentials = CredentialCheck(acceptedKeys: environment.apiKeys)
+        database = environment.database
+        testCaseResults = TestCaseResultHandlers(
+            store: TestCaseResultStore(database: environment.database),
+            documents: TestCaseResultDocument(specification: specification),
+            clock: ScaleGPTimestamp.now
+        )
+    }
+
+    /// The `x-api-key` header (the document's `APIKeyHeader` scheme, what the SDK sends).
+    func isAuthenticated(_ request: HTTPRequest) -> Bool {
+        credentials.accepts(request.headers["x-api-key"])
+    }
+
+    func inventory() throws -> JSONValue.JSONObject {
+        [
+            "evaluations": .int(try database.rowCount("scale_gp_evaluations")),
+            "testCaseResults": .int(try database.rowCount("scale_gp_test_case_results")),
+        ]
+    }
+
+    var handlers: [String: OperationHandler] {
+        let base = "/evaluations/{evaluation_id}/test-case-results"
+        return [
+            "POST-V4-\(base)/batch": testCaseResults.createBatch,
+            "POST-V4-\(base)": testCaseResults.createOne,
+            "GET-V4-\(base)": testCaseResults.list,
+            "GET-V4-\(base)/{test_case_result_id}": testCaseResults.retrieve,
+            "PATCH-V4-\(base)/{test_case_result_id}": testCaseResults.update,
+        ]
+    }
+}

@@ -1,0 +1,6 @@
+import Foundation
+
+/// Ids as the service writes them: lower-case UUIDs.
+enum ScaleGPIdentifiers {
+    static func newId() -> String { UUID().uuidString.lowercased() }
+}

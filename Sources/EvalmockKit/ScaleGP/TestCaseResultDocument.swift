@@ -1,0 +1,79 @@
+/// Builds the `TestCaseResultResponse` objects evalmock stores and answers with.
+///
+/// Which members exist and their order come from the document's response schemas (pydantic
+/// serialises a model's fields in declaration order, which FastAPI's schema lists in the same
+/// order); this type only decides the values the server owns.
+struct TestCaseResultDocument {
+    /// Member order of `GenerationTestCaseResultResponse` (the FLEXIBLE variant has the same).
+    let responseOrder: [String]
+    /// Members a client may set, from `TestCaseResultRequest`.
+    let requestMembers: Set<String>
+
+    init(specification: OpenAPISpecification) {
+        responseOrder = specification.componentSchema("GenerationTestCaseResultResponse")?.properties.map(\.name) ?? []
+        requestMembers = Set(specification.componentSchema("TestCaseResultRequest")?.properties.map(\.name) ?? [])
+    }
+
+    struct Origin {
+        var id: String
+        var evaluationId: String
+        var evaluationDatasetId: String
+        var caller: ScaleGPCaller
+        var now: String
+    }
+
+    /// A new result from one validated `TestCaseResultRequest`.
+    func create(from request: JSONValue.JSONObject, origin: Origin) -> JSONValue.JSONObject {
+        var values = request.filter { requestMembers.contains($0.key) }
+        values["id"] = .string(origin.id)
+        values["evaluation_id"] = .string(origin.evaluationId)
+        values["evaluation_dataset_id"] = .string(origin.evaluationDatasetId)
+        values["created_at"] = .string(origin.now)
+        values["updated_at"] = .string(origin.now)
+        // An explicit `account_id` in the body names the account; otherwise the one the SDK
+        // selected with `x-selected-account-id`, else the caller's own.
+        if values["account_id"] == nil { values["account_id"] = .string(origin.caller.accountId) }
+        values["created_by_user_id"] = .string(origin.caller.userId)
+        values["created_by_identity_type"] = "user"
+        settle(&values, explicitLabelStatus: request["label_status"], resultSent: request["result"] != nil, now: origin.now)
+        return ordered(values)
+    }
+
+    /// A stored result with the members of a validated `PartialTestCaseResultRequest` applied.
+    func update(_ stored: JSONValue.JSONObject, with patch: JSONValue.JSONObject, now: String) -> JSONValue.JSONObject {
+        var values = stored
+        // `account_id` is marked `can_patch: false` in the service's schema: it stays.
+        for (key, value) in patch where requestMembers.contains(key) && key != "account_id" {
+            values[key] = value
+        }
+        values["updated_at"] = .string(now)
+        settle(&values, explicitLabelStatus: patch["label_status"], resultSent: patch["result"] != nil, now: now)
+        return ordered(values)
+    }
+
+    /// The variant follows the evaluation data (a string `generation_output` is GENERATION,
+    /// an object FLEXIBLE). `label_status` "should not be explicitly set": sending answers
+    /// (`result`) completes a result unless the same request holds it at PENDING, which the
+    /// schema's description names as the reason to set it. `completed_at` marks the moment a
+    /// result became COMPLETED and goes when it is no longer.
+    private func settle(_ values: inout JSONValue.JSONObject, explicitLabelStatus: JSONValue?, resultSent: Bool, now: String) {
+        let output = values["test_case_evaluation_data"]?["generation_output"]
+        values["test_case_evaluation_data_schema"] = output?.stringValue != nil ? "GENERATION" : "FLEXIBLE"
+        if explicitLabelStatus == nil, resultSent, !(values["result"]?.objectValue?.isEmpty ?? true) {
+            values["label_status"] = "COMPLETED"
+        }
+        if values["label_status"] == nil { values["label_status"] = "PENDING" }
+        if values["label_status"] == "COMPLETED" {
+            if values["completed_at"] == nil { values["completed_at"] = .string(now) }
+        } else {
+            values.removeValue(forKey: "completed_at")
+        }
+    }
+
+    private func ordered(_ values: JSONValue.JSONObject) -> JSONValue.JSONObject {
+        var object = JSONValue.JSONObject()
+        for name in responseOrder { if let value = values[name] { object[name] = value } }
+        for (name, value) in values where object[name] == nil { object[name] = value }
+        return object
+    }
+}

@@ -1,0 +1,75 @@
+/// Scale GP evaluations and their test case results in SQLite.
+///
+/// Every write runs inside one transaction that commits before the method returns, so a
+/// response is only sent for data on disk, and a batch is stored whole or not at all.
+final class TestCaseResultStore {
+    private let database: SQLiteDatabase
+
+    init(database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    /// Runs `body` as one transaction.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try database.transaction(body)
+    }
+
+    /// The dataset id of an evaluation, registering the evaluation on first use. evalmock does
+    /// not emulate creating evaluations, so the first result posted to one brings it into being
+    /// with a dataset id of its own that all its results share.
+    func evaluationDatasetId(evaluationId: String, now: String) throws -> String {
+        try database.statement("INSERT OR IGNORE INTO scale_gp_evaluations (id, evaluation_dataset_id, created_at) VALUES (?, ?, ?)")
+            .execute([.text(evaluationId), .text(ScaleGPIdentifiers.newId()), .text(now)])
+        var datasetId = ""
+        try database.statement("SELECT evaluation_dataset_id FROM scale_gp_evaluations WHERE id = ?")
+            .query([.text(evaluationId)]) { row in datasetId = row.text(0) ?? "" }
+        return datasetId
+    }
+
+    func evaluationExists(_ evaluationId: String) throws -> Bool {
+        try database.statement("SELECT 1 FROM scale_gp_evaluations WHERE id = ?").scalarInt([.text(evaluationId)]) != nil
+    }
+
+    func insert(_ document: JSONValue.JSONObject) throws {
+        try database.statement("INSERT INTO scale_gp_test_case_results (id, evaluation_id, account_id, document) VALUES (?, ?, ?, ?)")
+            .execute([
+                .text(document["id"]?.stringValue ?? ""),
+                .text(document["evaluation_id"]?.stringValue ?? ""),
+                .text(document["account_id"]?.stringValue ?? ""),
+                .text(JSONWriter.encodeString(.object(document))),
+            ])
+    }
+
+    func replace(_ document: JSONValue.JSONObject) throws {
+        try database.statement("UPDATE scale_gp_test_case_results SET document = ? WHERE id = ?")
+            .execute([.text(JSONWriter.encodeString(.object(document))), .text(document["id"]?.stringValue ?? "")])
+    }
+
+    func find(evaluationId: String, id: String) throws -> JSONValue.JSONObject? {
+        var found: JSONValue.JSONObject?
+        try database.statement("SELECT document FROM scale_gp_test_case_results WHERE id = ? AND evaluation_id = ?")
+            .query([.text(id), .text(evaluationId)]) { row in found = try Self.document(row) }
+        return found
+    }
+
+    struct Page {
+        var documents: [JSONValue.JSONObject]
+        var total: Int
+    }
+
+    /// One page (1-based) of an evaluation's results in creation order, optionally of one account.
+    func list(evaluationId: String, accountId: String?, page: Int, limit: Int) throws -> Page {
+        let filter = "evaluation_id = ?1 AND (?2 IS NULL OR account_id = ?2)"
+        let bindings: [SQLiteValue] = [.text(evaluationId), accountId.map(SQLiteValue.text) ?? .null]
+        var documents: [JSONValue.JSONObject] = []
+        let offset = Int64(page - 1) * Int64(limit)
+        try database.statement("SELECT document FROM scale_gp_test_case_results WHERE \(filter) ORDER BY seq LIMIT ?3 OFFSET ?4")
+            .query(bindings + [.integer(Int64(limit)), .integer(offset)]) { row in documents.append(try Self.document(row)) }
+        let total = try database.statement("SELECT COUNT(*) FROM scale_gp_test_case_results WHERE \(filter)").scalarInt(bindings) ?? 0
+        return Page(documents: documents, total: Int(total))
+    }
+
+    private static func document(_ row: Row) throws -> JSONValue.JSONObject {
+        try JSONParser.parse(row.text(0) ?? "{}").objectValue ?? [:]
+    }
+}
