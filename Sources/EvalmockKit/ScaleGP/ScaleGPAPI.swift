@@ -18,7 +18,7 @@ final class ScaleGPAPI: EmulatedAPI {
         testCaseResults = TestCaseResultHandlers(
             store: TestCaseResultStore(database: environment.database),
             documents: TestCaseResultDocument(specification: specification),
-            clock: ScaleGPTimestamp.now
+            clock: Timestamp.nowPydanticUTC
         )
     }
 

@@ -63,14 +63,16 @@ public final class SQLiteDatabase {
     }
 
     /// Runs `body` in one transaction: all of it is committed, or none of it.
+    /// BEGIN/COMMIT are cached prepared statements, not `sqlite3_exec` text: every write goes
+    /// through here, and parsing them each time showed in profiles.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        try statement("BEGIN IMMEDIATE").execute()
         do {
             let result = try body()
-            try execute("COMMIT")
+            try statement("COMMIT").execute()
             return result
         } catch {
-            try? execute("ROLLBACK")
+            try? statement("ROLLBACK").execute()
             throw error
         }
     }
