@@ -25,8 +25,8 @@ FROM ${RUNTIME_IMAGE} AS runtime-base
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libevent-2.1-7 libevent-pthreads-2.1-7 libsqlite3-0 \
     && rm -rf /var/lib/apt/lists/* \
-    && groupadd --system --gid 10001 evalmock \
-    && useradd --system --uid 10001 --gid evalmock --home-dir /data --shell /usr/sbin/nologin evalmock \
+    && groupadd --gid 10001 evalmock \
+    && useradd --uid 10001 --gid evalmock --no-create-home --home-dir /data --shell /usr/sbin/nologin evalmock \
     && mkdir -p /data \
     && chown evalmock:evalmock /data
 COPY openapi /usr/share/evalmock/openapi
@@ -57,7 +57,7 @@ USER 10001
 # hadolint ignore=DL3001
 RUN evalmock serve --port 4010 --db /data/check.db --log-level warning > /tmp/serve.log 2>&1 & \
     server=$!; \
-    for _ in $(seq 1 50); do evalmock health --port 4010 && break; sleep 0.1; done; \
+    for _ in $(seq 1 50); do evalmock health --port 4010 >/dev/null 2>&1 && break; sleep 0.1; done; \
     evalmock health --port 4010; healthy=$?; \
     kill -TERM "$server"; wait "$server"; \
     rm -f /data/check.db /tmp/serve.log; \
