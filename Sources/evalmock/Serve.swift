@@ -12,7 +12,7 @@ struct Serve: ParsableCommand {
         EVALMOCK_HOST, EVALMOCK_PORT, EVALMOCK_DB, EVALMOCK_OPENAPI_DIR, \
         EVALMOCK_API_KEYS (comma-separated), EVALMOCK_MAX_BODY_BYTES, \
         EVALMOCK_MAX_JSON_DEPTH, EVALMOCK_REQUEST_TIMEOUT, EVALMOCK_LOG_LEVEL, \
-        EVALMOCK_LOG_FORMAT, EVALMOCK_FIXTURES.
+        EVALMOCK_LOG_FORMAT, EVALMOCK_FIXTURES, EVALMOCK_GROUP_COMMIT.
         """
     )
 
@@ -46,6 +46,9 @@ struct Serve: ParsableCommand {
     @Option(help: "text or json (one JSON object per line).")
     var logFormat: String = Environment.string("EVALMOCK_LOG_FORMAT") ?? "text"
 
+    @Flag(inversion: .prefixedNo, help: "Commit the writes of the requests ready together in one transaction, answering each after that commit (EVALMOCK_GROUP_COMMIT=0 turns it off).")
+    var groupCommit: Bool = Environment.string("EVALMOCK_GROUP_COMMIT").map { $0 != "0" && $0 != "false" } ?? true
+
     @Option(name: .customLong("fixtures"), help: "Directory of seed data: DIR/<api>/*.json is loaded into that API at start-up; loading again does not duplicate.")
     var fixturesDirectory: String?
 
@@ -66,6 +69,7 @@ struct Serve: ParsableCommand {
         LogLineHandler.bootstrap(format: LogFormat(rawValue: logFormat) ?? .text, level: level)
         var configuration = ServerConfiguration()
         configuration.logLevel = level
+        configuration.groupCommit = groupCommit
         configuration.host = host
         configuration.port = port
         configuration.databasePath = databasePath

@@ -39,6 +39,11 @@ public final class EvalmockServer: @unchecked Sendable {
         } ?? []
         let pipeline = RequestPipeline(apis: apis, databasePath: databaseDescription, maxBodyBytes: configuration.limits.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth, logLevel: configuration.logLevel)
         self.transport = try EventLoopHTTPServer(limits: configuration.limits, respond: pipeline.respond(to:))
+        if configuration.groupCommit {
+            // After migrations and fixtures, which commit on their own.
+            database.groupsCommits = true
+            transport.replyGate = GroupCommitGate(database: database)
+        }
     }
 
     /// Binds the listener; returns the bound port.

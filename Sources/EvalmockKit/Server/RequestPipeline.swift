@@ -84,7 +84,9 @@ public final class RequestPipeline {
             return dialect.validationFailed(failure.issues)
         case .success(let input):
             do {
-                return try handler(OperationContext(request: request, input: input, operation: route.operation))
+                var response = try handler(OperationContext(request: request, input: input, operation: route.operation))
+                response.ifNotCommitted = { dialect.internalError(CommitFailure()) }
+                return response
             } catch {
                 log.error("\(route.api.name) \(route.operation.operationId) failed: \(error)")
                 return dialect.internalError(error)
@@ -118,4 +120,9 @@ public final class RequestPipeline {
         }
         return count
     }
+}
+
+/// The writes of a request were lost because their group commit failed.
+struct CommitFailure: Error, CustomStringConvertible {
+    var description: String { "the database did not commit this request's writes" }
 }

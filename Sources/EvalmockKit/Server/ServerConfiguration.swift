@@ -14,6 +14,9 @@ public struct ServerConfiguration: Sendable {
     public var maxJSONDepth = JSONParser.defaultMaxDepth
     /// `info` logs one line per request; `warning` and above keep only problems.
     public var logLevel: Logger.Level = .info
+    /// Commit the writes of all requests ready in one event-loop iteration together, answering
+    /// each only after that commit; off commits every request on its own.
+    public var groupCommit = true
     /// Seed data loaded at start-up into the APIs that support it (see `FixtureLoading`).
     public var fixturesDirectory: String?
 
