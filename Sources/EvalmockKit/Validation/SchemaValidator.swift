@@ -221,17 +221,9 @@ public struct SchemaValidator: Sendable {
             return
         }
         if let discriminator = schema.discriminator, case .object(let object) = value {
-            let tags = discriminator.branches.map(\.tag)
-            guard let tagValue = object[discriminator.propertyName] else {
-                walk.report(.unionTagMissing(property: discriminator.propertyName, expected: tags), value)
-                return
+            if let (_, branch) = taggedBranch(object, discriminator, pydanticStyle: false, &walk) {
+                check(value, branch, &walk)
             }
-            guard case .string(let tag) = tagValue, let branch = discriminator.branches.first(where: { $0.tag == tag }) else {
-                let shown = tagValue.stringValue ?? JSONWriter.encodeString(tagValue)
-                walk.report(at: .key(discriminator.propertyName), .unionTagInvalid(property: discriminator.propertyName, tag: shown, expected: tags), tagValue)
-                return
-            }
-            check(value, branch.schema, &walk)
             return
         }
         let branches = schema.oneOf.isEmpty ? schema.anyOf : schema.oneOf
@@ -265,17 +257,9 @@ public struct SchemaValidator: Sendable {
                 walk.report(.wrongType(expected: "object"), value, expectedObject: .taggedUnion)
                 return
             }
-            let tags = discriminator.branches.map(\.tag)
-            guard let tagValue = object[discriminator.propertyName] else {
-                walk.report(.unionTagMissing(property: discriminator.propertyName, expected: tags), value)
-                return
+            if let (tag, branch) = taggedBranch(object, discriminator, pydanticStyle: true, &walk) {
+                check(value, branch, at: .key(tag), &walk)
             }
-            guard case .string(let tag) = tagValue, let branch = discriminator.branches.first(where: { $0.tag == tag }) else {
-                let shown = tagValue.stringValue ?? JSONWriter.encodeString(tagValue)
-                walk.report(.unionTagInvalid(property: discriminator.propertyName, tag: shown, expected: tags), value)
-                return
-            }
-            check(value, branch.schema, at: .key(tag), &walk)
             return
         }
         if case .null = value, PydanticUnionLabel.acceptsNull(schema) { return }
@@ -292,6 +276,27 @@ public struct SchemaValidator: Sendable {
                 walk.issues.append(issue)
             }
         }
+    }
+
+    /// The branch a discriminated union's tag selects, or nil after reporting a missing or
+    /// unknown tag. pydantic reports an unknown tag at the union with the whole object as input;
+    /// JSON Schema users expect it at the tag property itself.
+    private func taggedBranch(_ object: JSONValue.JSONObject, _ discriminator: CompiledSchema.Discriminator, pydanticStyle: Bool, _ walk: inout Walk) -> (String, CompiledSchema)? {
+        let tags = discriminator.branches.map(\.tag)
+        guard let tagValue = object[discriminator.propertyName] else {
+            walk.report(.unionTagMissing(property: discriminator.propertyName, expected: tags), .object(object))
+            return nil
+        }
+        guard case .string(let tag) = tagValue, let branch = discriminator.branches.first(where: { $0.tag == tag }) else {
+            let kind = ValidationIssue.Kind.unionTagInvalid(property: discriminator.propertyName, tag: tagValue.stringValue ?? JSONWriter.encodeString(tagValue), expected: tags)
+            if pydanticStyle {
+                walk.report(kind, .object(object))
+            } else {
+                walk.report(at: .key(discriminator.propertyName), kind, tagValue)
+            }
+            return nil
+        }
+        return (tag, branch.schema)
     }
 
     private func score(_ branchIssues: [ValidationIssue], _ location: [ValidationIssue.LocationComponent]) -> Int {
