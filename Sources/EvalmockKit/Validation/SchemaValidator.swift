@@ -14,9 +14,12 @@ public enum TypeCoercion: Sendable {
 /// Checks a JSON value against a compiled schema and lists every violation found.
 public struct SchemaValidator: Sendable {
     public let coercion: TypeCoercion
+    /// The service's deeper rules; empty checks the document as published.
+    public let refinements: SchemaRefinements
 
-    public init(coercion: TypeCoercion = .jsonSchema) {
+    public init(coercion: TypeCoercion = .jsonSchema, refinements: SchemaRefinements = SchemaRefinements()) {
         self.coercion = coercion
+        self.refinements = refinements
     }
 
     public static func validate(_ value: JSONValue, against schema: CompiledSchema, at location: [ValidationIssue.LocationComponent]) -> [ValidationIssue] {
@@ -40,6 +43,10 @@ public struct SchemaValidator: Sendable {
     }
 
     private func check(_ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+        if !refinements.isEmpty, let stricter = refinements.stricter(than: schema) {
+            check(value, stricter, location, &issues)
+            return
+        }
         if case .null = value, schema.nullable { return }
 
         if let type = schema.type, !matches(value, type) {
