@@ -20,5 +20,23 @@ enum ScaleGPMigrations {
             );
             CREATE INDEX scale_gp_test_case_results_by_evaluation ON scale_gp_test_case_results(evaluation_id, seq);
             """),
+        // Versions of each result for the history endpoints: `num` 1 is the result as created,
+        // each PATCH adds the next. `num` is text because the path parameter is a string; in
+        // --lenient mode a version first read under a made-up `num` is kept under that name.
+        // Results stored before this migration get their current state as version 1.
+        Migration(name: "scale-gp-002-test-case-result-versions", sql: """
+            CREATE TABLE scale_gp_test_case_result_versions (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                result_id TEXT NOT NULL REFERENCES scale_gp_test_case_results(id),
+                evaluation_id TEXT NOT NULL,
+                account_id TEXT NOT NULL,
+                num TEXT NOT NULL,
+                document TEXT NOT NULL,
+                UNIQUE (result_id, num)
+            );
+            CREATE INDEX scale_gp_test_case_result_versions_by_evaluation ON scale_gp_test_case_result_versions(evaluation_id, num, seq);
+            INSERT INTO scale_gp_test_case_result_versions (result_id, evaluation_id, account_id, num, document)
+                SELECT id, evaluation_id, account_id, '1', document FROM scale_gp_test_case_results ORDER BY seq;
+            """),
     ]
 }

@@ -26,6 +26,11 @@ final class TestCaseResultStore {
         return datasetId
     }
 
+    /// Whether any evaluation has a result with this id.
+    func exists(id: String) throws -> Bool {
+        try database.statement("SELECT 1 FROM scale_gp_test_case_results WHERE id = ?").scalarInt([.text(id)]) != nil
+    }
+
     func evaluationExists(_ evaluationId: String) throws -> Bool {
         try database.statement("SELECT 1 FROM scale_gp_evaluations WHERE id = ?").scalarInt([.text(evaluationId)]) != nil
     }
