@@ -98,7 +98,7 @@ struct Serve: ParsableCommand {
         }
         let database = server.databaseDescription
         let apis = server.apis.map(\.name).joined(separator: ", ")
-        print("evalmock \(EvalmockVersion.current) listening on http://\(host):\(boundPort) (database: \(database); APIs: \(apis)\(lenient ? "; lenient mode" : ""))")
+        print("evalmock \(EvalmockVersion.current) listening on http://\(host):\(boundPort) (database: \(database); APIs: \(apis)\(configuration.lenient ? "; lenient mode" : ""))")
         fflush(nil)
         server.run()
         ServerLog.info("evalmock stopped")
