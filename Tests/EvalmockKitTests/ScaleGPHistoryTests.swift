@@ -7,7 +7,7 @@ import XCTest
 final class ScaleGPHistoryTests: XCTestCase {
     private let key = ["x-api-key": "sgp_test"]
 
-    func testResultsStoredBeforeTheHistoryExistedGetTheirCurrentStateAsVersionOne() throws {
+    func testResultsStoredBeforeTheHistoryExistedAreAtVersionOne() throws {
         let path = NSTemporaryDirectory() + "evalmock-history-\(UUID().uuidString).db"
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let document = #"{"label_status":"PENDING","id":"r-old","evaluation_id":"e-old","test_case_id":"tc"}"#

@@ -133,6 +133,18 @@ def test_lenient_keeps_the_real_errors_of_request_schema_violations(start_evalmo
     assert rows(lenient, "scale_gp_test_case_results") == 0
 
 
+def test_lenient_made_up_version_numbers_give_way_to_the_real_history(start_evalmock):
+    history = client(start_evalmock("--lenient")).evaluations.test_case_results
+    made_up = history.history.retrieve("2", evaluation_id="e", test_case_result_id="r")
+    assert made_up.audit_comment is None
+    second = history.update("r", evaluation_id="e", audit_comment="second")
+    assert history.history.retrieve("2", evaluation_id="e", test_case_result_id="r").to_dict() == second.to_dict()
+    third = history.update("r", evaluation_id="e", audit_comment="third")
+    kept = history.history.retrieve("2", evaluation_id="e", test_case_result_id="r")
+    assert (kept.audit_comment, kept.invalidated_at) == ("second", third.updated_at)
+    assert [r.audit_comment for r in history.history.list("2", evaluation_id="e").items] == ["second"]
+
+
 def test_lenient_keeps_auth_and_malformed_json_errors(start_evalmock):
     server = start_evalmock("--lenient")
     with pytest.raises(AuthenticationError):

@@ -39,7 +39,7 @@ final class ScaleGPAPI: EmulatedAPI {
         [
             "evaluations": .int(try database.rowCount("scale_gp_evaluations")),
             "testCaseResults": .int(try database.rowCount("scale_gp_test_case_results")),
-            "testCaseResultVersions": .int(try database.rowCount("scale_gp_test_case_result_versions")),
+            "replacedTestCaseResultVersions": .int(try database.rowCount("scale_gp_test_case_result_versions")),
         ]
     }
 

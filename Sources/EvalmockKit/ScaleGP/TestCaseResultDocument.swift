@@ -58,12 +58,13 @@ struct TestCaseResultDocument {
         return ordered(values)
     }
 
-    /// The variant follows the evaluation data (an object `generation_output` is FLEXIBLE,
-    /// a string GENERATION; the deeper rule lets nothing else through in the default mode,
-    /// and `--lenient` completes evaluation data without one as GENERATION). `label_status` "should not be explicitly set": sending answers
-    /// (`result`) completes a result unless the same request holds it at PENDING, which the
-    /// schema's description names as the reason to set it. `completed_at` marks the moment a
-    /// result became COMPLETED and goes when it is no longer.
+    /// The variant follows the evaluation data: an object `generation_output` is FLEXIBLE, a
+    /// string GENERATION (the deeper rule lets nothing else through in the default mode, and
+    /// `--lenient` completes evaluation data without one as GENERATION). `label_status`
+    /// "should not be explicitly set": sending answers (`result`) completes a result unless
+    /// the same request holds it at PENDING, which the schema's description names as the reason
+    /// to set it. `completed_at` marks the moment a result became COMPLETED and goes when it is
+    /// no longer.
     private func settle(_ values: inout JSONValue.JSONObject, explicitLabelStatus: JSONValue?, resultSent: Bool, now: String) {
         let output = values["test_case_evaluation_data"]?["generation_output"]
         values["test_case_evaluation_data_schema"] = output?.objectValue != nil ? "FLEXIBLE" : "GENERATION"

@@ -36,7 +36,7 @@ struct TestCaseResultHandlers {
     /// `GET .../test-case-results/{test_case_result_id}`.
     func retrieve(_ context: OperationContext) throws -> HTTPResponse {
         let id = context.pathParameter("test_case_result_id")
-        guard let stored = try store.transaction({ try find(id, context) }) else {
+        guard let stored = try store.transaction({ try resolve(id, context) }) else {
             return ScaleGPNotFound.testCaseResult(id)
         }
         return .json(200, .object(TestCaseResultViews.add(Self.views(context), to: stored)))
@@ -47,16 +47,13 @@ struct TestCaseResultHandlers {
     func update(_ context: OperationContext) throws -> HTTPResponse {
         let id = context.pathParameter("test_case_result_id")
         let updated: JSONValue.JSONObject? = try store.transaction {
-            guard let stored = try find(id, context) else { return nil }
+            guard let stored = try resolve(id, context) else { return nil }
             let now = clock()
             var updated = documents.update(stored, with: context.body.objectValue ?? [:], now: now)
             if let completion { updated = completion.complete(updated) }
+            let replaced = try history.currentNumber(resultId: id) ?? 1
+            try history.keep(documents.invalidated(stored, at: now), num: String(replaced))
             try store.replace(updated)
-            let latest = try history.latestNumber(resultId: id)
-            if latest > 0, let superseded = try history.find(evaluationId: context.pathParameter("evaluation_id"), resultId: id, num: String(latest)) {
-                try history.replace(documents.invalidated(superseded, at: now), num: String(latest))
-            }
-            try history.record(updated, num: String(latest + 1))
             return updated
         }
         guard let updated else { return ScaleGPNotFound.testCaseResult(id) }
@@ -66,7 +63,7 @@ struct TestCaseResultHandlers {
     /// A stored result of the request's evaluation. In `--lenient` mode an id nobody created
     /// is created here, with placeholder values, and kept: later reads answer the same result.
     /// Callers run it inside a transaction.
-    func find(_ id: String, _ context: OperationContext) throws -> JSONValue.JSONObject? {
+    func resolve(_ id: String, _ context: OperationContext) throws -> JSONValue.JSONObject? {
         let evaluationId = context.pathParameter("evaluation_id")
         if let stored = try store.find(evaluationId: evaluationId, id: id) { return stored }
         // An id of another evaluation's result stays unknown here: ids are unique.
@@ -74,7 +71,6 @@ struct TestCaseResultHandlers {
         let origin = try origin(id: id, context)
         let document = completion.complete(documents.create(from: [:], origin: origin))
         try store.insert(document)
-        try history.record(document, num: "1")
         return document
     }
 
@@ -92,7 +88,6 @@ struct TestCaseResultHandlers {
                 var document = documents.create(from: request, origin: try origin(id: ScaleGPIdentifiers.newId(), context))
                 if let completion { document = completion.complete(document) }
                 try store.insert(document)
-                try history.record(document, num: "1")
                 return document
             }
         }

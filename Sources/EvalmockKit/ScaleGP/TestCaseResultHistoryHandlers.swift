@@ -15,9 +15,10 @@ struct TestCaseResultHistoryHandlers {
         let num = TestCaseResultHistoryStore.canonicalNumber(context.pathParameter("num"))
         let version: JSONValue.JSONObject? = try results.store.transaction {
             if let version = try history.find(evaluationId: evaluationId, resultId: id, num: num) { return version }
-            guard results.completion != nil, let current = try results.find(id, context) else { return nil }
+            guard results.completion != nil, let current = try results.resolve(id, context) else { return nil }
+            // A result created just now is at version 1.
             if let created = try history.find(evaluationId: evaluationId, resultId: id, num: num) { return created }
-            try history.record(current, num: num)
+            try history.keep(current, num: num)
             return current
         }
         guard let version else { return ScaleGPNotFound.testCaseResultVersion(id, num: num) }

@@ -45,8 +45,9 @@ final class TestCaseResultStore {
             ])
     }
 
+    /// The result's next version (see `TestCaseResultHistoryStore`).
     func replace(_ document: JSONValue.JSONObject) throws {
-        try database.statement("UPDATE scale_gp_test_case_results SET document = ? WHERE id = ?")
+        try database.statement("UPDATE scale_gp_test_case_results SET document = ?, version = version + 1 WHERE id = ?")
             .execute([.text(JSONWriter.encodeString(.object(document))), .text(document["id"]?.stringValue ?? "")])
     }
 

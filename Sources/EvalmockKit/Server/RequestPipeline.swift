@@ -21,11 +21,9 @@ public final class RequestPipeline {
     private let maxBodyBytes: Int
     private let log: Logger
     private let control: ControlEndpoints
-    private let lenient: Bool
 
     public init(apis: [EmulatedAPI], databasePath: String, maxBodyBytes: Int, maxJSONDepth: Int = JSONParser.defaultMaxDepth, logLevel: Logger.Level = .info, lenient: Bool = false) {
         self.apis = apis
-        self.lenient = lenient
         self.control = ControlEndpoints(apis: apis, databasePath: databasePath)
         var log = Logger(label: "evalmock.pipeline")
         log.logLevel = logLevel
