@@ -12,7 +12,8 @@ struct Serve: ParsableCommand {
         EVALMOCK_HOST, EVALMOCK_PORT, EVALMOCK_DB, EVALMOCK_OPENAPI_DIR, \
         EVALMOCK_API_KEYS (comma-separated), EVALMOCK_MAX_BODY_BYTES, \
         EVALMOCK_MAX_JSON_DEPTH, EVALMOCK_REQUEST_TIMEOUT, EVALMOCK_LOG_LEVEL, \
-        EVALMOCK_LOG_FORMAT, EVALMOCK_FIXTURES, EVALMOCK_GROUP_COMMIT.
+        EVALMOCK_LOG_FORMAT, EVALMOCK_FIXTURES, EVALMOCK_GROUP_COMMIT, \
+        EVALMOCK_LENIENT (1 or true).
         """
     )
 
@@ -52,6 +53,9 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("fixtures"), help: "Directory of seed data: DIR/<api>/*.json is loaded into that API at start-up; loading again does not duplicate.")
     var fixturesDirectory: String?
 
+    @Flag(help: "Drop-in mode for SDKs' generated test suites: unknown path ids are created on first reference, bodies that fail only a deeper service rule are accepted and completed (see the README).")
+    var lenient = false
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -79,6 +83,7 @@ struct Serve: ParsableCommand {
         configuration.limits.timeoutSeconds = Int32(clamping: requestTimeout)
         configuration.maxJSONDepth = maxJSONDepth
         configuration.fixturesDirectory = fixturesDirectory ?? Environment.string("EVALMOCK_FIXTURES")
+        configuration.lenient = lenient || Environment.flag("EVALMOCK_LENIENT")
 
         let server: EvalmockServer
         let boundPort: Int
@@ -98,7 +103,7 @@ struct Serve: ParsableCommand {
         }
         let database = server.databaseDescription
         let apis = server.apis.map(\.name).joined(separator: ", ")
-        print("evalmock \(EvalmockVersion.current) listening on http://\(host):\(boundPort) (database: \(database); APIs: \(apis))")
+        print("evalmock \(EvalmockVersion.current) listening on http://\(host):\(boundPort) (database: \(database); APIs: \(apis)\(configuration.lenient ? "; lenient mode" : ""))")
         fflush(nil)
         server.run()
         ServerLog.info("evalmock stopped")
@@ -116,6 +121,9 @@ enum Environment {
     }
 
     static func int(_ name: String) -> Int? { string(name).flatMap { Int($0) } }
+
+    /// `1`, `true` or `yes` (any case) turn a switch on.
+    static func flag(_ name: String) -> Bool { ["1", "true", "yes"].contains(string(name)?.lowercased() ?? "") }
 
     static func list(_ name: String) -> [String] {
         string(name)?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []

@@ -19,6 +19,10 @@ public struct ServerConfiguration: Sendable {
     public var groupCommit = true
     /// Seed data loaded at start-up into the APIs that support it (see `FixtureLoading`).
     public var fixturesDirectory: String?
+    /// `--lenient`: the drop-in mode for SDKs' generated test suites (see the README). Unknown
+    /// path ids are created on first reference and bodies that fail only a deeper rule are
+    /// accepted and completed. Off by default: the default mode stays faithful.
+    public var lenient = false
 
     public init() {}
 }

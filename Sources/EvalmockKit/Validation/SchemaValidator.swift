@@ -18,9 +18,12 @@ public enum TypeCoercion: Sendable {
 /// never builds the issue lists of the members it does not match.
 public struct SchemaValidator: Sendable {
     public let coercion: TypeCoercion
+    /// The service's deeper rules; empty checks the document as published.
+    public let refinements: SchemaRefinements
 
-    public init(coercion: TypeCoercion = .jsonSchema) {
+    public init(coercion: TypeCoercion = .jsonSchema, refinements: SchemaRefinements = SchemaRefinements()) {
         self.coercion = coercion
+        self.refinements = refinements
     }
 
     public static func validate(_ value: JSONValue, against schema: CompiledSchema, at location: [ValidationIssue.LocationComponent]) -> [ValidationIssue] {
@@ -71,6 +74,10 @@ public struct SchemaValidator: Sendable {
 
     private func check(_ value: JSONValue, _ schema: CompiledSchema, _ walk: inout Walk) {
         if walk.done { return }
+        if !refinements.isEmpty, let stricter = refinements.stricter(than: schema) {
+            check(value, stricter, &walk)
+            return
+        }
         if case .null = value, schema.nullable { return }
 
         if let type = schema.type, !matches(value, type) {
