@@ -12,7 +12,8 @@ struct Serve: ParsableCommand {
         EVALMOCK_HOST, EVALMOCK_PORT, EVALMOCK_DB, EVALMOCK_OPENAPI_DIR, \
         EVALMOCK_API_KEYS (comma-separated), EVALMOCK_MAX_BODY_BYTES, \
         EVALMOCK_MAX_JSON_DEPTH, EVALMOCK_REQUEST_TIMEOUT, EVALMOCK_LOG_LEVEL, \
-        EVALMOCK_LOG_FORMAT, EVALMOCK_FIXTURES.
+        EVALMOCK_LOG_FORMAT, EVALMOCK_FIXTURES, EVALMOCK_NO_CONTROL (1 or true), \
+        EVALMOCK_CONTROL_TOKEN, EVALMOCK_JOURNAL_LIMIT.
         """
     )
 
@@ -49,7 +50,18 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("fixtures"), help: "Directory of seed data: DIR/<api>/*.json is loaded into that API at start-up; loading again does not duplicate.")
     var fixturesDirectory: String?
 
+    @Flag(name: .customLong("no-control"), help: "Turn off the /_evalmock/ control endpoints (the health check stays).")
+    var noControl = ["1", "true"].contains(Environment.string("EVALMOCK_NO_CONTROL")?.lowercased() ?? "")
+
+    @Option(name: .customLong("control-token"), help: "Require this token in X-Evalmock-Control-Token on control endpoints (not the health check).")
+    var controlToken: String? = Environment.string("EVALMOCK_CONTROL_TOKEN")
+
+    @Option(name: .customLong("journal-limit"), help: "Most requests the request journal keeps, oldest dropped first; 0 keeps none.")
+    var journalLimit: Int = Environment.int("EVALMOCK_JOURNAL_LIMIT") ?? ServerConfiguration().journalLimit
+
     func validate() throws {
+        guard journalLimit >= 0 else { throw ValidationError("--journal-limit must be 0 or more") }
+        if let controlToken, controlToken.isEmpty { throw ValidationError("--control-token must not be empty") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -75,6 +87,8 @@ struct Serve: ParsableCommand {
         configuration.limits.timeoutSeconds = Int32(clamping: requestTimeout)
         configuration.maxJSONDepth = maxJSONDepth
         configuration.fixturesDirectory = fixturesDirectory ?? Environment.string("EVALMOCK_FIXTURES")
+        configuration.controlAccess = ControlAccess(enabled: !noControl, token: controlToken)
+        configuration.journalLimit = journalLimit
 
         let server: EvalmockServer
         let boundPort: Int

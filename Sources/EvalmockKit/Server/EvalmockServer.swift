@@ -31,14 +31,20 @@ public final class EvalmockServer: @unchecked Sendable {
         self.database = database
         databaseDescription = configuration.databasePath == ":memory:"
             ? ":memory:" : URL(fileURLWithPath: configuration.databasePath).standardizedFileURL.path
-        let environment = APIEnvironment(database: database, openAPIDirectory: openAPIDirectory, apiKeys: configuration.apiKeys)
-        let apis = try EmulatedAPIs.make(environment)
-        self.apis = apis
-        loadedFixtures = try configuration.fixturesDirectory.map {
-            try FixtureDirectory.load($0, into: apis, maxJSONDepth: configuration.maxJSONDepth)
-        } ?? []
-        let pipeline = RequestPipeline(apis: apis, databasePath: databaseDescription, maxBodyBytes: configuration.limits.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth, logLevel: configuration.logLevel)
-        self.transport = try EventLoopHTTPServer(limits: configuration.limits, respond: pipeline.respond(to:))
+        let settings = EmulatorSettings(openAPIDirectory: openAPIDirectory, apiKeys: configuration.apiKeys,
+                                        fixturesDirectory: configuration.fixturesDirectory, maxBodyBytes: configuration.limits.maxBodyBytes,
+                                        maxJSONDepth: configuration.maxJSONDepth, logLevel: configuration.logLevel)
+        let main = try EmulatorInstance(database: database, settings: settings)
+        apis = main.apis
+        loadedFixtures = main.loadedFixtures
+        try MigrationRunner.migrate(database, with: ControlMigrations.all)
+        let namespaces = NamespaceRegistry(main: main, mainPath: configuration.databasePath, settings: settings)
+        let journal = RequestJournal(database: database, limit: configuration.journalLimit)
+        let faults = try FaultRuleBook(database: database)
+        let control = ControlEndpoints(namespaces: namespaces, journal: journal, faults: faults, access: configuration.controlAccess,
+                                       databasePath: databaseDescription, maxJSONDepth: configuration.maxJSONDepth)
+        let front = ControlledEmulator(namespaces: namespaces, journal: journal, faults: faults, control: control, logLevel: configuration.logLevel)
+        self.transport = try EventLoopHTTPServer(limits: configuration.limits, respond: front.respond(to:))
     }
 
     /// Binds the listener; returns the bound port.

@@ -16,6 +16,10 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// Seed data loaded at start-up into the APIs that support it (see `FixtureLoading`).
     public var fixturesDirectory: String?
+    /// Whether `/_evalmock/…` control endpoints answer, and with which token.
+    public var controlAccess = ControlAccess()
+    /// Most requests the journal keeps (the oldest go first); 0 keeps none.
+    public var journalLimit = 10_000
 
     public init() {}
 }

@@ -131,7 +131,61 @@ public final class EventLoopHTTPServer {
         let request = readRequest(raw)
         var response = respond(request)
         if request.method == "HEAD" { response.body = [] }
-        send(response, to: raw)
+        switch response.delivery {
+        case .immediate:
+            send(response, to: raw)
+        case .delayed(let milliseconds):
+            schedule(PendingReply(server: self, request: raw, response: response), afterMilliseconds: milliseconds)
+        case .dropConnection(let milliseconds):
+            schedule(PendingReply(server: self, request: raw, response: nil), afterMilliseconds: milliseconds)
+        }
+    }
+
+    /// A reply the loop owes a request, sent (or refused) when its timer fires. Even a drop
+    /// with no delay goes through the timer: the connection is freed after libevent's request
+    /// callback has returned, never inside it.
+    private final class PendingReply {
+        let server: EventLoopHTTPServer
+        let request: OpaquePointer
+        /// nil: close the connection without a reply.
+        let response: HTTPResponse?
+        var event: OpaquePointer?
+
+        init(server: EventLoopHTTPServer, request: OpaquePointer, response: HTTPResponse?) {
+            self.server = server
+            self.request = request
+            self.response = response
+        }
+    }
+
+    private func schedule(_ reply: PendingReply, afterMilliseconds milliseconds: Int) {
+        let context = Unmanaged.passRetained(reply).toOpaque()
+        guard let event = event_new(base, -1, 0, { _, _, context in
+            guard let context else { return }
+            let reply = Unmanaged<PendingReply>.fromOpaque(context).takeRetainedValue()
+            if let event = reply.event { event_free(event) }
+            reply.server.complete(reply)
+        }, context) else {
+            Unmanaged<PendingReply>.fromOpaque(context).release()
+            complete(reply)
+            return
+        }
+        reply.event = event
+        var delay = timeval(tv_sec: milliseconds / 1000, tv_usec: Int((milliseconds % 1000) * 1000))
+        event_add(event, &delay)
+    }
+
+    /// If the client went away meanwhile, libevent has detached the request from its
+    /// connection and `evhttp_send_reply` only frees the request; a drop then has nothing left
+    /// to close, and the request is ours to free.
+    private func complete(_ reply: PendingReply) {
+        if let response = reply.response {
+            send(response, to: reply.request)
+        } else if let connection = evhttp_request_get_connection(reply.request) {
+            evhttp_connection_free(connection)
+        } else {
+            evhttp_request_free(reply.request)
+        }
     }
 
     private func readRequest(_ raw: OpaquePointer) -> HTTPRequest {

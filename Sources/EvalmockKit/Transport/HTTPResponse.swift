@@ -3,6 +3,8 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// How the transport delivers it: now, later, or not at all (the connection is closed).
+    public var delivery: ResponseDelivery = .immediate
 
     public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status
@@ -42,4 +44,14 @@ public struct HTTPResponse: Sendable {
         default: return "Status \(status)"
         }
     }
+}
+
+/// When and whether the transport writes a response. Delays never block the event loop: the
+/// reply is sent by a timer while other requests are served.
+public enum ResponseDelivery: Sendable, Equatable {
+    case immediate
+    case delayed(milliseconds: Int)
+    /// Close the connection without any reply, after the delay (0 for at once): what a client
+    /// sees when a proxy or the service dies mid-request.
+    case dropConnection(afterMilliseconds: Int)
 }
