@@ -75,6 +75,15 @@ struct EmulatorStateStore {
         for name in byAPI.keys where api(named: name) == nil {
             throw SnapshotError("unknown API \"\(name)\"")
         }
+        do {
+            try replaceState(with: byAPI)
+        } catch let error as SQLiteError {
+            // A row the schema refuses (a dangling reference, a missing NOT NULL member).
+            throw SnapshotError("the database refused the snapshot: \(error.message)")
+        }
+    }
+
+    private func replaceState(with byAPI: JSONValue.JSONObject) throws {
         try database.transaction {
             try database.execute("PRAGMA defer_foreign_keys = ON")
             for api in apis {
