@@ -102,6 +102,18 @@ def test_reset_of_one_weave_project_keeps_the_other_projects(evalmock):
     assert httpx.get(f"{evalmock.url}/v2/team/b/evaluation_runs/{kept}", headers=basic()).status_code == 200
 
 
+def test_reset_of_one_weave_evaluation_run_takes_its_predictions_and_scores_along(evalmock):
+    gone, kept = weave_run(evalmock), weave_run(evalmock)
+    prediction = httpx.post(f"{evalmock.url}/v2/{PROJECT}/predictions", headers=basic(),
+                            json={"model": ref("object", "Model"), "inputs": {"q": 1}, "output": "a", "evaluation_run_id": gone})
+    assert prediction.status_code == 200, prediction.text
+    prediction_id = prediction.json()["prediction_id"]
+    assert control(evalmock, "POST", "reset", json={"api": "weave", "evaluation_run": gone}).status_code == 200
+    assert httpx.get(f"{evalmock.url}/v2/{PROJECT}/evaluation_runs/{gone}", headers=basic()).status_code == 404
+    assert httpx.get(f"{evalmock.url}/v2/{PROJECT}/predictions/{prediction_id}", headers=basic()).status_code == 404
+    assert httpx.get(f"{evalmock.url}/v2/{PROJECT}/evaluation_runs/{kept}", headers=basic()).status_code == 200
+
+
 def test_reset_of_one_run_and_one_evaluation(evalmock):
     create_record(evalmock, "135")
     create_record(evalmock, "136")
@@ -123,7 +135,7 @@ def test_reset_of_one_run_and_one_evaluation(evalmock):
 
 @pytest.mark.parametrize("body, message", [
     ({"api": "nope"}, "\"api\" must be one of"),
-    ({"api": "weave", "run": "x"}, "weave can be reset whole or by one of \"project\""),
+    ({"api": "weave", "run": "x"}, "weave can be reset whole or by one of \"project\", \"evaluation_run\""),
     ({"project": "a/b"}, "needs an \"api\""),
 ])
 def test_a_reset_that_names_nothing_known_is_a_400_and_wipes_nothing(evalmock, body, message):
@@ -175,11 +187,23 @@ def test_the_journal_filters_by_api_path_status_time_and_id_and_is_clearable(eva
     assert journal(evalmock) == []
 
 
+def test_the_journal_is_in_the_database_and_survives_a_restart(evalmock):
+    create_record(evalmock)
+    evalmock.restart()
+    assert [e["method"] for e in journal(evalmock)] == ["POST"]
+
+
 def test_the_journal_keeps_only_the_newest_entries_up_to_its_limit(start_evalmock):
     server = start_evalmock("--journal-limit", "3")
     for run in range(5):
         create_record(server, str(run))
     assert [e["path"] for e in journal(server)] == [f"/api/v2/runs/{run}/records" for run in (2, 3, 4)]
+    # Past one write batch (64 entries): the limit holds across batches too.
+    batched = start_evalmock("--journal-limit", "100")
+    with httpx.Client(base_url=batched.url, headers=SCORECARD) as http:
+        for run in range(150):
+            http.get(f"/api/v2/runs/{run}/records")
+    assert [e["path"] for e in journal(batched, limit=1000)] == [f"/api/v2/runs/{run}/records" for run in range(50, 150)]
     off = start_evalmock("--journal-limit", "0")
     create_record(off)
     assert journal(off) == []

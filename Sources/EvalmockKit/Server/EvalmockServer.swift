@@ -13,6 +13,7 @@ public final class EvalmockServer: @unchecked Sendable {
     /// What `--fixtures` loaded, one line per API.
     public let loadedFixtures: [String]
     private let transport: EventLoopHTTPServer
+    private let journal: RequestJournal
     /// The database as the start-up line shows it: an absolute path, or `:memory:`.
     public let databaseDescription: String
     /// The port actually bound (differs from the configured one when that is 0).
@@ -40,6 +41,7 @@ public final class EvalmockServer: @unchecked Sendable {
         try MigrationRunner.migrate(database, with: ControlMigrations.all)
         let namespaces = NamespaceRegistry(main: main, mainPath: configuration.databasePath, settings: settings)
         let journal = RequestJournal(database: database, limit: configuration.journalLimit)
+        self.journal = journal
         let faults = try FaultRuleBook(database: database)
         let control = ControlEndpoints(namespaces: namespaces, journal: journal, faults: faults, access: configuration.controlAccess,
                                        databasePath: databaseDescription, maxJSONDepth: configuration.maxJSONDepth)
@@ -57,7 +59,15 @@ public final class EvalmockServer: @unchecked Sendable {
     public func stopOnSignals(_ signals: [Int32]) { transport.stopOnSignals(signals) }
 
     /// Serves until `stop()` or a registered signal.
-    public func run() { transport.run() }
+    public func run() {
+        transport.run()
+        // The journal's last batch, written once the loop (the only user of the database) is done.
+        do {
+            try journal.flush()
+        } catch {
+            ServerLog.error("journal not written at stop: \(error)")
+        }
+    }
 
     /// Safe from any thread.
     public func stop() { transport.stop() }
