@@ -348,6 +348,16 @@ def test_the_sdk_gives_up_when_the_faults_outlast_its_retries(evalmock):
     assert [e["status"] for e in journal(evalmock)] == [500, 500, 500]
 
 
+def test_the_scorecard_sdk_retries_through_a_dropped_connection(evalmock):
+    from scorecard_ai import Scorecard
+    control(evalmock, "POST", "faults", json={"method": "POST", "path": "/api/v2/runs/*/records", "drop": True})
+    client = Scorecard(api_key="ak_test", base_url=f"{evalmock.url}/api/v2", max_retries=2)
+    record = client.records.create("135", inputs={"q": "x"}, expected={"a": 1}, outputs={"r": "y"})
+    attempts = journal(evalmock, method="POST")
+    assert [e["status"] for e in attempts] == [None, 201] and attempts[1]["responseBody"] and record.id == json.loads(attempts[1]["responseBody"])["id"]
+    assert [r["id"] for r in records(evalmock)] == [record.id]
+
+
 # MARK: - Namespaces
 
 
@@ -395,6 +405,13 @@ def test_namespaces_persist_beside_the_main_database_and_bad_names_are_refused(e
     for bad in ["../x", "a b", "x" * 65]:
         response = httpx.get(f"{evalmock.url}/api/v2/runs/1/records", headers=ns(bad, SCORECARD))
         assert response.status_code == 400 and response.json()["error"] == "invalid_namespace"
+
+
+def test_a_new_namespace_starts_from_the_fixtures_as_a_fresh_server_would(start_evalmock):
+    from conftest import REPO
+    server = start_evalmock("--fixtures", str(REPO / "fixtures"))
+    run = httpx.get(f"{server.url}/v1/run/334/testrecord/15", headers=ns("w1", V1))
+    assert run.status_code == 200 and run.json()["user_query"] == "What is the moon made of?"
 
 
 # MARK: - Export and import
