@@ -69,6 +69,7 @@ def test_health_names_version_database_and_counts_per_api_and_per_namespace(eval
     assert health["apis"]["scorecard-v2"]["records"] == 1
     other = control(evalmock, "GET", "health", headers=ns("w1")).json()
     assert other["namespace"] == "w1" and other["apis"]["scorecard-v2"]["records"] == 0
+    assert other["database"] == str(evalmock.db.parent / "evalmock.ns-w1.db")
 
 
 # MARK: - Reset

@@ -107,7 +107,7 @@ final class ControlEndpoints {
             "status": "ok",
             "version": .string(EvalmockVersion.current),
             "uptimeSeconds": .number(JSONNumber(lexeme: String(format: "%.3f", uptime))),
-            "database": .string(databasePath),
+            "database": .string(namespace.isEmpty ? databasePath : NamespaceRegistry.databasePath(main: databasePath, namespace: namespace)),
             "apis": .object(counts),
         ]
         if !namespace.isEmpty { body["namespace"] = .string(namespace) }
