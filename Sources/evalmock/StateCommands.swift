@@ -16,8 +16,20 @@ struct Export: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "File to write; standard output when absent.")
     var output: String?
 
+    @Option(name: .customLong("fixtures-dir"), help: "Write one snapshot per API as DIR/<api>/evalmock-state.json, for `serve --fixtures DIR`.")
+    var fixturesDirectory: String?
+
+    func validate() throws {
+        if output != nil && fixturesDirectory != nil { throw ValidationError("--output and --fixtures-dir exclude each other") }
+    }
+
     func run() throws {
         do {
+            if let fixturesDirectory {
+                let files = try StateSnapshotFile.exportFixtures(databasePath: databasePath, openAPIDirectory: openAPIDirectory ?? Environment.string("EVALMOCK_OPENAPI_DIR"), directory: fixturesDirectory)
+                for file in files { print(file) }
+                return
+            }
             let bytes = try StateSnapshotFile.export(databasePath: databasePath, openAPIDirectory: openAPIDirectory ?? Environment.string("EVALMOCK_OPENAPI_DIR"))
             if let output {
                 try Data(bytes).write(to: URL(fileURLWithPath: output))

@@ -470,6 +470,27 @@ def test_the_cli_exports_and_imports_the_same_snapshot(evalmock, tmp_path, start
     assert refused.returncode == 1 and refused.stderr.startswith("error: ")
 
 
+def test_an_export_as_a_fixtures_directory_seeds_a_server_and_reloads_without_duplicates(evalmock, tmp_path, start_evalmock):
+    create_record(evalmock, "135", testcaseId="tc-1")
+    weave_run(evalmock)
+    evalmock.stop()
+    fixtures = tmp_path / "fixtures"
+    exported = subprocess.run([str(BINARY), "export", "--db", str(evalmock.db), "--fixtures-dir", str(fixtures), "--openapi-dir", str(OPENAPI)],
+                              capture_output=True, text=True, timeout=60)
+    assert exported.returncode == 0, exported.stderr
+    assert sorted(p.relative_to(fixtures).as_posix() for p in fixtures.glob("*/*.json")) == [
+        f"{api}/evalmock-state.json" for api in sorted(["scale-gp", "scorecard-v1", "scorecard-v2", "weave"])]
+    snapshot = json.loads((fixtures / "weave" / "evalmock-state.json").read_text())
+    assert snapshot["format"] == "evalmock-state" and list(snapshot["apis"]) == ["weave"]
+
+    server = start_evalmock("--fixtures", str(fixtures))
+    assert [r["testcaseId"] for r in records(server)] == ["tc-1"]
+    create_record(server, "135", testcaseId="tc-2")
+    server.restart()  # loads the fixtures again: same rows overwritten, later ones kept
+    assert [r["testcaseId"] for r in records(server)] == ["tc-1", "tc-2"]
+    assert control(server, "GET", "health").json()["apis"]["weave"]["evaluation_run"] == 1
+
+
 # MARK: - Who may use the controls
 
 

@@ -17,11 +17,12 @@ final class EmulatorInstance {
         let environment = APIEnvironment(database: database, openAPIDirectory: settings.openAPIDirectory, apiKeys: settings.apiKeys)
         let apis = try EmulatedAPIs.make(environment)
         self.apis = apis
+        let state = EmulatorStateStore(database: database, apis: apis)
+        self.state = state
         loadedFixtures = try settings.fixturesDirectory.map {
-            try FixtureDirectory.load($0, into: apis, maxJSONDepth: settings.maxJSONDepth)
+            try FixtureDirectory.load($0, into: apis, maxJSONDepth: settings.maxJSONDepth, snapshots: state.mergeFixtures)
         } ?? []
         pipeline = RequestPipeline(apis: apis, maxBodyBytes: settings.maxBodyBytes, maxJSONDepth: settings.maxJSONDepth, logLevel: settings.logLevel)
-        state = EmulatorStateStore(database: database, apis: apis)
     }
 }
 

@@ -104,7 +104,57 @@ struct EmulatorStateStore {
         }
     }
 
-    private func insert(_ rows: [JSONValue], into table: String, of apiName: String) throws {
+    /// Fixture files that are snapshots of one API (`evalmock export --fixtures-dir`): their
+    /// rows overwrite rows with the same keys, so loading them at every start never duplicates
+    /// and keeps what was created since.
+    func mergeFixtures(_ api: EmulatedAPI, _ files: [FixtureFile]) throws -> String {
+        guard let api = self.api(named: api.name) else { throw FixtureError(path: files[0].path, reason: "\(api.name) has no stored state") }
+        var rows = 0
+        try database.transaction {
+            for file in files {
+                do {
+                    rows += try merge(file.content, into: api)
+                } catch let error as SnapshotError {
+                    throw FixtureError(path: file.path, reason: error.description)
+                } catch let error as SQLiteError {
+                    throw FixtureError(path: file.path, reason: error.message)
+                }
+            }
+        }
+        return "\(rows) rows from \(files.count) snapshot file\(files.count == 1 ? "" : "s")"
+    }
+
+    private func merge(_ snapshot: JSONValue, into api: any StatefulAPI) throws -> Int {
+        guard case .number(let version)? = snapshot["version"], version.intValue == Self.version else {
+            throw SnapshotError("\"version\" must be \(Self.version)")
+        }
+        guard let byAPI = snapshot["apis"]?.objectValue else { throw SnapshotError("\"apis\" must be an object") }
+        if let other = byAPI.keys.first(where: { $0 != api.name }) {
+            throw SnapshotError("a snapshot under \(api.name)/ may only hold \(api.name), not \(other)")
+        }
+        guard let tables = byAPI[api.name]?.objectValue else { return 0 }
+        for name in tables.keys where !api.storedTables.contains(name) {
+            throw SnapshotError("\(api.name) has no table \"\(name)\"")
+        }
+        var count = 0
+        for table in api.storedTables {
+            guard let rows = tables[table] else { continue }
+            guard let rows = rows.arrayValue else { throw SnapshotError("\(api.name).\(table) must be an array of rows") }
+            try insert(rows, into: table, of: api.name, replacing: true)
+            count += rows.count
+        }
+        return count
+    }
+
+    /// One snapshot per API, as files of a `--fixtures` directory: `DIR/<api>/evalmock-state.json`.
+    func exportFixtures() throws -> [(api: String, snapshot: JSONValue)] {
+        guard case .object(let root) = try export(), let byAPI = root["apis"]?.objectValue else { return [] }
+        return byAPI.map { name, tables in
+            (name, .object(["format": .string(Self.format), "version": .int(Self.version), "apis": .object([name: tables])]))
+        }
+    }
+
+    private func insert(_ rows: [JSONValue], into table: String, of apiName: String, replacing: Bool = false) throws {
         let columns = try columnNames(table)
         for (index, row) in rows.enumerated() {
             guard let object = row.objectValue else { throw SnapshotError("\(apiName).\(table)[\(index)] must be an object") }
@@ -117,7 +167,10 @@ struct EmulatorStateStore {
             }
             guard !names.isEmpty else { continue }
             let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
-            try database.statement("INSERT INTO \(try quotedTable(table)) (\(names.joined(separator: ", "))) VALUES (\(placeholders))").execute(values)
+            // An upsert, not INSERT OR REPLACE: replacing would delete the old row first and
+            // cascade to its children (a run's records created since the last start).
+            let upsert = replacing ? " ON CONFLICT DO UPDATE SET " + names.map { "\($0) = excluded.\($0)" }.joined(separator: ", ") : ""
+            try database.statement("INSERT INTO \(try quotedTable(table)) (\(names.joined(separator: ", "))) VALUES (\(placeholders))\(upsert)").execute(values)
         }
     }
 

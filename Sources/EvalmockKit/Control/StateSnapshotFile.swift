@@ -1,3 +1,5 @@
+import Foundation
+
 /// `evalmock export` and `evalmock import`: the same snapshot as `GET /_evalmock/export` and
 /// `POST /_evalmock/import`, read from or written to a database directly (no server running).
 public enum StateSnapshotFile {
@@ -6,6 +8,25 @@ public enum StateSnapshotFile {
         var bytes = JSONWriter.encode(try instance.state.export())
         bytes.append(UInt8(ascii: "\n"))
         return bytes
+    }
+
+    /// Writes one snapshot per API as a `--fixtures` directory, `DIR/<api>/evalmock-state.json`;
+    /// returns the files written.
+    public static func exportFixtures(databasePath: String, openAPIDirectory: String?, directory: String) throws -> [String] {
+        let instance = try open(databasePath, openAPIDirectory)
+        var written: [String] = []
+        for (api, snapshot) in try instance.state.exportFixtures() {
+            let folder = directory + "/" + api
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            var bytes = JSONWriter.encode(snapshot)
+            bytes.append(UInt8(ascii: "\n"))
+            let path = folder + "/evalmock-state.json"
+            guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+                throw SnapshotError("cannot write \(path)")
+            }
+            written.append(path)
+        }
+        return written
     }
 
     /// Replaces the database's whole state with the snapshot; a bad snapshot changes nothing.
