@@ -13,7 +13,8 @@ struct Serve: ParsableCommand {
         EVALMOCK_API_KEYS (comma-separated), EVALMOCK_MAX_BODY_BYTES, \
         EVALMOCK_MAX_JSON_DEPTH, EVALMOCK_REQUEST_TIMEOUT, EVALMOCK_LOG_LEVEL, \
         EVALMOCK_LOG_FORMAT, EVALMOCK_FIXTURES, EVALMOCK_GROUP_COMMIT, \
-        EVALMOCK_LENIENT (1 or true).
+        EVALMOCK_LENIENT (1 or true), EVALMOCK_NO_CONTROL (1 or true), \
+        EVALMOCK_CONTROL_TOKEN, EVALMOCK_JOURNAL_LIMIT.
         """
     )
 
@@ -56,7 +57,18 @@ struct Serve: ParsableCommand {
     @Flag(help: "Drop-in mode for SDKs' generated test suites: unknown path ids are created on first reference, bodies that fail only a deeper service rule are accepted and completed (see the README).")
     var lenient = false
 
+    @Flag(name: .customLong("no-control"), help: "Turn off the /_evalmock/ control endpoints (the health check stays).")
+    var noControl = ["1", "true"].contains(Environment.string("EVALMOCK_NO_CONTROL")?.lowercased() ?? "")
+
+    @Option(name: .customLong("control-token"), help: "Require this token in X-Evalmock-Control-Token on control endpoints (not the health check).")
+    var controlToken: String? = Environment.string("EVALMOCK_CONTROL_TOKEN")
+
+    @Option(name: .customLong("journal-limit"), help: "Most requests the request journal keeps, oldest dropped first; 0 keeps none.")
+    var journalLimit: Int = Environment.int("EVALMOCK_JOURNAL_LIMIT") ?? ServerConfiguration().journalLimit
+
     func validate() throws {
+        guard journalLimit >= 0 else { throw ValidationError("--journal-limit must be 0 or more") }
+        if let controlToken, controlToken.isEmpty { throw ValidationError("--control-token must not be empty") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -84,6 +96,9 @@ struct Serve: ParsableCommand {
         configuration.maxJSONDepth = maxJSONDepth
         configuration.fixturesDirectory = fixturesDirectory ?? Environment.string("EVALMOCK_FIXTURES")
         configuration.lenient = lenient || Environment.flag("EVALMOCK_LENIENT")
+
+        configuration.controlAccess = ControlAccess(enabled: !noControl, token: controlToken)
+        configuration.journalLimit = journalLimit
 
         let server: EvalmockServer
         let boundPort: Int

@@ -11,6 +11,9 @@ public protocol ErrorDialect: Sendable {
     func payloadTooLarge(limit: Int) -> HTTPResponse
     func notImplemented(operationId: String) -> HTTPResponse
     func internalError(_ error: Error) -> HTTPResponse
+    /// The answer to a request whose status a test forced (`Prefer: code=429`, a fault rule):
+    /// the body this service sends for that status when nothing more specific is known.
+    func forcedError(status: Int) -> HTTPResponse
 }
 
 extension ErrorDialect {

@@ -65,4 +65,11 @@ public struct FastAPIErrorDialect: ErrorDialect {
     public func internalError(_ error: Error) -> HTTPResponse {
         Self.detail(500, "Internal Server Error")
     }
+
+    /// Starlette's `HTTPException(status_code)` without a detail: the status's phrase, as
+    /// Python's `http.HTTPStatus` words it. 401 keeps its challenge header.
+    public func forcedError(status: Int) -> HTTPResponse {
+        if status == 401 { return unauthorized() }
+        return Self.detail(status, .string(HTTPResponse.reasonPhrase(status)))
+    }
 }

@@ -54,6 +54,20 @@ struct ScorecardErrorDialect: ErrorDialect {
         Self.apiError(500, code: "INTERNAL_ERROR", message: "An unexpected error occurred while processing your request.")
     }
 
+    /// `ApiError` with the code the service uses for the status (`TOO_MANY_REQUESTS`, …).
+    func forcedError(status: Int) -> HTTPResponse {
+        switch status {
+        case 401: return unauthorized()
+        case 500: return internalError(ForcedStatus())
+        default:
+            let phrase = HTTPResponse.reasonPhrase(status)
+            let code = phrase.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
+            return Self.apiError(status, code: String(code), message: phrase)
+        }
+    }
+
+    private struct ForcedStatus: Error {}
+
     func resourceNotFound(_ what: String, id: String) -> HTTPResponse {
         Self.apiError(404, code: "NOT_FOUND", message: "\(what) \(id) not found", details: ["id": .string(id)])
     }

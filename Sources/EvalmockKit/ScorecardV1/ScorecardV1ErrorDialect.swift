@@ -34,6 +34,17 @@ struct ScorecardV1ErrorDialect: ErrorDialect {
     func payloadTooLarge(limit: Int) -> HTTPResponse { fastAPI.payloadTooLarge(limit: limit) }
     func notImplemented(operationId: String) -> HTTPResponse { fastAPI.notImplemented(operationId: operationId) }
 
+    /// The service's own bodies for the statuses it words itself; FastAPI's `{"detail": phrase}`
+    /// (what an unhandled `HTTPException` gives) for the rest.
+    func forcedError(status: Int) -> HTTPResponse {
+        switch status {
+        case 401: return unauthorized()
+        case 403: return forbidden()
+        case 404: return resourceNotFound()
+        default: return fastAPI.forcedError(status: status)
+        }
+    }
+
     func internalError(_ error: Error) -> HTTPResponse {
         ServerLog.error("scorecard-v1 internal error: \(error)")
         return FastAPIErrorDialect.detail(500, "Internal Server Error")

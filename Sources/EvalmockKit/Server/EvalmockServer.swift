@@ -13,6 +13,8 @@ public final class EvalmockServer: @unchecked Sendable {
     /// What `--fixtures` loaded, one line per API.
     public let loadedFixtures: [String]
     private let transport: EventLoopHTTPServer
+    private let journal: RequestJournal
+    private var gate: GroupCommitGate?
     /// The database as the start-up line shows it: an absolute path, or `:memory:`.
     public let databaseDescription: String
     /// The port actually bound (differs from the configured one when that is 0).
@@ -31,18 +33,28 @@ public final class EvalmockServer: @unchecked Sendable {
         self.database = database
         databaseDescription = configuration.databasePath == ":memory:"
             ? ":memory:" : URL(fileURLWithPath: configuration.databasePath).standardizedFileURL.path
-        let environment = APIEnvironment(database: database, openAPIDirectory: openAPIDirectory, apiKeys: configuration.apiKeys, lenient: configuration.lenient)
-        let apis = try EmulatedAPIs.make(environment)
-        self.apis = apis
-        loadedFixtures = try configuration.fixturesDirectory.map {
-            try FixtureDirectory.load($0, into: apis, maxJSONDepth: configuration.maxJSONDepth)
-        } ?? []
-        let pipeline = RequestPipeline(apis: apis, databasePath: databaseDescription, maxBodyBytes: configuration.limits.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth, logLevel: configuration.logLevel, lenient: configuration.lenient)
-        self.transport = try EventLoopHTTPServer(limits: configuration.limits, respond: pipeline.respond(to:))
+        let settings = EmulatorSettings(openAPIDirectory: openAPIDirectory, apiKeys: configuration.apiKeys,
+                                        fixturesDirectory: configuration.fixturesDirectory, maxBodyBytes: configuration.limits.maxBodyBytes,
+                                        maxJSONDepth: configuration.maxJSONDepth, logLevel: configuration.logLevel,
+                                        lenient: configuration.lenient, groupCommit: configuration.groupCommit)
+        let main = try EmulatorInstance(database: database, settings: settings)
+        apis = main.apis
+        loadedFixtures = main.loadedFixtures
+        try MigrationRunner.migrate(database, with: ControlMigrations.all)
+        let namespaces = NamespaceRegistry(main: main, mainPath: configuration.databasePath, settings: settings)
+        let journal = RequestJournal(database: database, limit: configuration.journalLimit)
+        self.journal = journal
+        let faults = try FaultRuleBook(database: database)
+        let control = ControlEndpoints(namespaces: namespaces, journal: journal, faults: faults, access: configuration.controlAccess,
+                                       databasePath: databaseDescription, maxJSONDepth: configuration.maxJSONDepth)
+        let front = ControlledEmulator(namespaces: namespaces, journal: journal, faults: faults, control: control, logLevel: configuration.logLevel)
+        self.transport = try EventLoopHTTPServer(limits: configuration.limits, respond: front.respond(to:))
         if configuration.groupCommit {
-            // After migrations and fixtures, which commit on their own.
+            // After migrations, fixtures and the control tables, which commit on their own.
             database.groupsCommits = true
-            transport.replyGate = GroupCommitGate(database: database)
+            let gate = GroupCommitGate { namespaces.databases }
+            self.gate = gate
+            transport.replyGate = gate
         }
     }
 
@@ -56,7 +68,17 @@ public final class EvalmockServer: @unchecked Sendable {
     public func stopOnSignals(_ signals: [Int32]) { transport.stopOnSignals(signals) }
 
     /// Serves until `stop()` or a registered signal.
-    public func run() { transport.run() }
+    public func run() {
+        transport.run()
+        // The journal's last batch, written once the loop (the only user of the database) is done.
+        do {
+            try journal.flush()
+        } catch {
+            ServerLog.error("journal not written at stop: \(error)")
+        }
+        // Whatever the journal or the last requests left in an open group.
+        _ = gate?.releaseHeldReplies()
+    }
 
     /// Safe from any thread.
     public func stop() { transport.stop() }

@@ -32,21 +32,31 @@ public protocol FixtureLoading: EmulatedAPI {
 /// Reads a fixtures directory and hands each API its files.
 public enum FixtureDirectory {
     /// Returns one line per API that found fixtures, e.g. `scorecard-v1: 2 runs, 6 testrecords`.
-    public static func load(_ directory: String, into apis: [EmulatedAPI], maxJSONDepth: Int = JSONParser.defaultMaxDepth) throws -> [String] {
+    ///
+    /// `snapshots`, when given, loads the files that are state snapshots (`"format":
+    /// "evalmock-state"`, what `evalmock export --fixtures-dir` writes) for any API; the other
+    /// files go to the API's own `FixtureLoading`.
+    public static func load(_ directory: String, into apis: [EmulatedAPI], maxJSONDepth: Int = JSONParser.defaultMaxDepth,
+                            snapshots: ((EmulatedAPI, [FixtureFile]) throws -> String)? = nil) throws -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw FixtureError(path: directory, reason: "not a directory")
         }
         var summaries: [String] = []
         for api in apis {
-            guard let loader = api as? any FixtureLoading else { continue }
+            let loader = api as? any FixtureLoading
+            guard loader != nil || snapshots != nil else { continue }
             let apiDirectory = directory + "/" + api.name
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: apiDirectory) else { continue }
             let files = try names.filter { $0.hasSuffix(".json") }.sorted().map { name in
                 try read(apiDirectory + "/" + name, maxJSONDepth: maxJSONDepth)
             }
-            if files.isEmpty { continue }
-            summaries.append("\(api.name): " + (try loader.loadFixtures(files)))
+            let snapshotFiles = snapshots == nil ? [] : files.filter { $0.content["format"]?.stringValue == "evalmock-state" }
+            let ownFiles = snapshots == nil ? files : files.filter { $0.content["format"]?.stringValue != "evalmock-state" }
+            var loaded: [String] = []
+            if let loader, !ownFiles.isEmpty { loaded.append(try loader.loadFixtures(ownFiles)) }
+            if let snapshots, !snapshotFiles.isEmpty { loaded.append(try snapshots(api, snapshotFiles)) }
+            if !loaded.isEmpty { summaries.append("\(api.name): " + loaded.joined(separator: "; ")) }
         }
         return summaries
     }

@@ -20,11 +20,9 @@ public final class RequestPipeline {
     private let apis: [EmulatedAPI]
     private let maxBodyBytes: Int
     private let log: Logger
-    private let control: ControlEndpoints
 
-    public init(apis: [EmulatedAPI], databasePath: String, maxBodyBytes: Int, maxJSONDepth: Int = JSONParser.defaultMaxDepth, logLevel: Logger.Level = .info, lenient: Bool = false) {
+    public init(apis: [EmulatedAPI], maxBodyBytes: Int, maxJSONDepth: Int = JSONParser.defaultMaxDepth, logLevel: Logger.Level = .info, lenient: Bool = false) {
         self.apis = apis
-        self.control = ControlEndpoints(apis: apis, databasePath: databasePath)
         var log = Logger(label: "evalmock.pipeline")
         log.logLevel = logLevel
         self.log = log
@@ -46,21 +44,8 @@ public final class RequestPipeline {
         }
     }
 
-    /// Answers one request and writes its access-log line (method, path, status, ms).
+    /// Answers one request to an emulated path (the access log is written by the caller).
     public func respond(to request: HTTPRequest) -> HTTPResponse {
-        guard log.logLevel <= .info else { return route(request) }
-        let started = DispatchTime.now().uptimeNanoseconds
-        let response = route(request)
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
-        log.info("request", metadata: [
-            "method": .string(request.method), "path": .string(request.path),
-            "status": .string(String(response.status)), "ms": .string(String(format: "%.2f", elapsed)),
-        ])
-        return response
-    }
-
-    private func route(_ request: HTTPRequest) -> HTTPResponse {
-        if ControlEndpoints.owns(request.path) { return control.respond(to: request) }
         switch router.match(method: request.method, path: request.path) {
         case .notFound:
             return dialect(forPath: request.path).notFound(method: request.method, path: request.path)
@@ -116,22 +101,30 @@ public final class RequestPipeline {
         return .failure(failure)
     }
 
-    /// The dialect of the API that owns a path: by mount prefix; else the API whose document
-    /// has the paths sharing the most leading literal segments with it (`/v4/...` belongs to
-    /// the API that serves `/v4/evaluations/...`, even when both mount at the root); else the
-    /// first API's.
-    private func dialect(forPath path: String) -> any ErrorDialect {
+    /// The API a request belongs to: the one whose route it matches, else the one owning its
+    /// path (see `api(forPath:)`). Forced errors are answered in this API's dialect.
+    public func owningAPI(of request: HTTPRequest) -> EmulatedAPI {
+        if case .found(let route, _, _) = router.match(method: request.method, path: request.path) { return route.api }
+        return api(forPath: request.path)
+    }
+
+    private func dialect(forPath path: String) -> any ErrorDialect { api(forPath: path).errorDialect }
+
+    /// The API that owns a path: by mount prefix; else the API whose document has the paths
+    /// sharing the most leading literal segments with it (`/v4/...` belongs to the API that
+    /// serves `/v4/evaluations/...`, even when both mount at the root); else the first API.
+    private func api(forPath path: String) -> EmulatedAPI {
         let byPrefix = apis.first { api in
             api.ownedPathPrefixes.contains { !$0.isEmpty && (path == $0 || path.hasPrefix($0 + "/")) }
         }
-        if let byPrefix { return byPrefix.errorDialect }
+        if let byPrefix { return byPrefix }
         let segments = PathTemplate.split(path)
         var best: (api: EmulatedAPI, shared: Int)?
         for api in apis {
             let shared = api.specification.operations.map { Self.sharedLiteralPrefix($0.template, segments) }.max() ?? 0
             if shared > (best?.shared ?? 0) { best = (api, shared) }
         }
-        return (best?.api ?? apis[0]).errorDialect
+        return best?.api ?? apis[0]
     }
 
     private static func sharedLiteralPrefix(_ template: PathTemplate, _ segments: [String]) -> Int {

@@ -23,6 +23,10 @@ public struct ServerConfiguration: Sendable {
     /// path ids are created on first reference and bodies that fail only a deeper rule are
     /// accepted and completed. Off by default: the default mode stays faithful.
     public var lenient = false
+    /// Whether `/_evalmock/…` control endpoints answer, and with which token.
+    public var controlAccess = ControlAccess()
+    /// Most requests the journal keeps (the oldest go first); 0 keeps none.
+    public var journalLimit = 10_000
 
     public init() {}
 }

@@ -102,6 +102,17 @@ public final class SQLiteDatabase {
         Int(try statement("SELECT COUNT(*) FROM \(table)").scalarInt() ?? 0)
     }
 
+    /// A transaction of its own even in group-commit mode: the open group is committed first.
+    /// For work whose checks run at COMMIT (deferred foreign keys): inside a group, a failure
+    /// there would undo every request of the group.
+    public func isolatedTransaction<T>(_ body: () throws -> T) throws -> T {
+        guard groupsCommits else { return try transaction(body) }
+        try commitGroup()
+        groupsCommits = false
+        defer { groupsCommits = true }
+        return try transaction(body)
+    }
+
     private func inGroup<T>(_ body: () throws -> T) throws -> T {
         if !hasOpenGroup {
             try statement("BEGIN IMMEDIATE").execute()

@@ -132,6 +132,11 @@ public final class EventLoopHTTPServer {
     /// Runs the event loop until `stop()` or a registered signal.
     public func run() {
         event_base_dispatch(base)
+        // Drain: replies held for a group commit when the stop came are committed and sent, and
+        // a few non-blocking turns of the loop write them out before the connections close.
+        guard !heldReplies.isEmpty else { return }
+        releaseHeldReplies()
+        for _ in 0..<20 { event_base_loop(base, EVLOOP_NONBLOCK) }
     }
 
     /// Ends the loop after the callbacks in progress; safe from any thread.
@@ -145,6 +150,66 @@ public final class EventLoopHTTPServer {
         let request = readRequest(raw)
         var response = respond(request)
         if request.method == "HEAD" { response.body = [] }
+        switch response.delivery {
+        case .immediate:
+            deliver(response, to: raw)
+        case .delayed(let milliseconds):
+            schedule(PendingReply(server: self, request: raw, response: response), afterMilliseconds: milliseconds)
+        case .dropConnection(let milliseconds):
+            schedule(PendingReply(server: self, request: raw, response: nil), afterMilliseconds: milliseconds)
+        }
+    }
+
+    /// A reply the loop owes a request, sent (or refused) when its timer fires. Even a drop
+    /// with no delay goes through the timer: the connection is freed after libevent's request
+    /// callback has returned, never inside it.
+    private final class PendingReply {
+        let server: EventLoopHTTPServer
+        let request: OpaquePointer
+        /// nil: close the connection without a reply.
+        let response: HTTPResponse?
+        var event: OpaquePointer?
+
+        init(server: EventLoopHTTPServer, request: OpaquePointer, response: HTTPResponse?) {
+            self.server = server
+            self.request = request
+            self.response = response
+        }
+    }
+
+    private func schedule(_ reply: PendingReply, afterMilliseconds milliseconds: Int) {
+        let context = Unmanaged.passRetained(reply).toOpaque()
+        guard let event = event_new(base, -1, 0, { _, _, context in
+            guard let context else { return }
+            let reply = Unmanaged<PendingReply>.fromOpaque(context).takeRetainedValue()
+            if let event = reply.event { event_free(event) }
+            reply.server.complete(reply)
+        }, context) else {
+            Unmanaged<PendingReply>.fromOpaque(context).release()
+            complete(reply)
+            return
+        }
+        reply.event = event
+        var delay = timeval(tv_sec: milliseconds / 1000, tv_usec: Int((milliseconds % 1000) * 1000))
+        event_add(event, &delay)
+    }
+
+    /// If the client went away meanwhile, libevent has detached the request from its
+    /// connection and `evhttp_send_reply` only frees the request; a drop then has nothing left
+    /// to close, and the request is ours to free.
+    private func complete(_ reply: PendingReply) {
+        if let response = reply.response {
+            deliver(response, to: reply.request)
+        } else if let connection = evhttp_request_get_connection(reply.request) {
+            evhttp_connection_free(connection)
+        } else {
+            evhttp_request_free(reply.request)
+        }
+    }
+
+    /// Sends a reply, or holds it while the reply gate says its writes are not committed yet.
+    /// Every reply goes through here, delayed ones too.
+    private func deliver(_ response: HTTPResponse, to raw: OpaquePointer) {
         if let replyGate, replyGate.mustHoldReplies, let releaseEvent {
             if heldReplies.isEmpty { event_active(releaseEvent, 0, 0) }
             heldReplies.append((raw, response))

@@ -6,6 +6,8 @@ public struct HTTPResponse: Sendable {
     /// The answer to send instead if the writes this response reports are lost before they are
     /// committed (group commit failed): the API's own 500.
     public var ifNotCommitted: (@Sendable () -> HTTPResponse)?
+    /// How the transport delivers it: now, later, or not at all (the connection is closed).
+    public var delivery: ResponseDelivery = .immediate
 
     public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status
@@ -45,4 +47,14 @@ public struct HTTPResponse: Sendable {
         default: return "Status \(status)"
         }
     }
+}
+
+/// When and whether the transport writes a response. Delays never block the event loop: the
+/// reply is sent by a timer while other requests are served.
+public enum ResponseDelivery: Sendable, Equatable {
+    case immediate
+    case delayed(milliseconds: Int)
+    /// Close the connection without any reply, after the delay (0 for at once): what a client
+    /// sees when a proxy or the service dies mid-request.
+    case dropConnection(afterMilliseconds: Int)
 }

@@ -1,0 +1,107 @@
+import Foundation
+import Logging
+
+/// The front of the server: what a test controls and observes around the emulated APIs.
+///
+///     request → control endpoint (`/_evalmock/…`)
+///             | namespace → fault rule / `Prefer` → API pipeline → journal → response
+///
+/// A forced error is answered in the dialect of the API the path belongs to, before the
+/// pipeline runs, so nothing is stored for it. A delay only postpones the sending of the
+/// answer (the transport's timer), never the event loop.
+final class ControlledEmulator {
+    private let namespaces: NamespaceRegistry
+    private let journal: RequestJournal
+    private let faults: FaultRuleBook
+    private let control: ControlEndpoints
+    private let log: Logger
+
+    init(namespaces: NamespaceRegistry, journal: RequestJournal, faults: FaultRuleBook, control: ControlEndpoints, logLevel: Logger.Level) {
+        self.namespaces = namespaces
+        self.journal = journal
+        self.faults = faults
+        self.control = control
+        var log = Logger(label: "evalmock.pipeline")
+        log.logLevel = logLevel
+        self.log = log
+    }
+
+    /// Answers one request and writes its access-log line (method, path, status, ms).
+    func respond(to request: HTTPRequest) -> HTTPResponse {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let response = ControlEndpoints.owns(request.path) ? control.respond(to: request) : emulate(request, started: started)
+        if log.logLevel <= .info {
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
+            var metadata: Logger.Metadata = [
+                "method": .string(request.method), "path": .string(request.path),
+                "status": .string(String(response.status)), "ms": .string(String(format: "%.2f", elapsed)),
+            ]
+            if case .dropConnection = response.delivery { metadata["status"] = "dropped" }
+            log.info("request", metadata: metadata)
+        }
+        return response
+    }
+
+    private func emulate(_ request: HTTPRequest, started: UInt64) -> HTTPResponse {
+        let namespace: String
+        switch NamespaceRegistry.select(request) {
+        case .namespace(let name): namespace = name
+        case .invalid(let name):
+            return ControlEndpoints.error(400, "invalid_namespace",
+                "\(NamespaceRegistry.header) '\(name)' must be 1 to \(NamespaceRegistry.maxNameLength) letters, digits, '-' or '_'")
+        }
+        let instance: EmulatorInstance
+        do {
+            instance = try namespaces.instance(namespace)
+        } catch {
+            log.error("namespace \(namespace) cannot be opened: \(error)")
+            return ControlEndpoints.error(500, "namespace_unavailable", "namespace '\(namespace)' cannot be opened: \(error)")
+        }
+        let api = instance.pipeline.owningAPI(of: request)
+        var forcedBy: String?
+        var response: HTTPResponse
+        var delay = 0
+        let rule: FaultRule?
+        do {
+            rule = try faults.consume(namespace: namespace, method: request.method, path: request.path)
+        } catch {
+            log.error("fault rules unavailable: \(error)")
+            rule = nil
+        }
+        if let rule {
+            forcedBy = "rule \(rule.id)"
+            delay = rule.delayMilliseconds
+            if rule.dropsConnection {
+                response = HTTPResponse(status: 0)
+                response.delivery = .dropConnection(afterMilliseconds: delay)
+            } else if let status = rule.status {
+                response = api.errorDialect.forcedError(status: status)
+                if let retryAfter = rule.retryAfter { response.headers.set("Retry-After", retryAfter) }
+            } else {
+                response = instance.pipeline.respond(to: request)
+            }
+        } else if let prefer = PreferHeader(request.headers) {
+            delay = prefer.delayMilliseconds
+            if let code = prefer.code {
+                forcedBy = "prefer"
+                response = api.errorDialect.forcedError(status: code)
+            } else {
+                response = instance.pipeline.respond(to: request)
+            }
+        } else {
+            response = instance.pipeline.respond(to: request)
+        }
+        if delay > 0, response.delivery == .immediate { response.delivery = .delayed(milliseconds: delay) }
+        let handled = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
+        let dropped: Bool
+        if case .dropConnection = response.delivery { dropped = true } else { dropped = false }
+        do {
+            try journal.record(RequestJournal.Entry(
+                namespace: namespace, api: api.name, request: request, response: dropped ? nil : response,
+                durationMilliseconds: handled + Double(delay), forcedBy: forcedBy))
+        } catch {
+            log.error("journal write failed: \(error)")
+        }
+        return response
+    }
+}

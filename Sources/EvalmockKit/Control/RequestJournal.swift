@@ -1,0 +1,141 @@
+/// Every request to an emulated endpoint, as received and as answered, in the main database.
+///
+/// Bounded: past `limit` entries the oldest go (one range delete on the rowid, so the cost of a
+/// write does not grow with the journal). `limit` 0 turns the journal off.
+///
+/// Entries are written in batches: a request only appends to a buffer, and the buffer is
+/// committed in one transaction every `batchSize` entries, before any read of the journal, and
+/// when the server stops. A commit per request would double the commits of every create
+/// (measured: +8 % per create, `bench/journal_creates.py`); the journal is an observation, not
+/// accepted data, so a `kill -9` may lose the last unflushed entries, never an API's data.
+final class RequestJournal {
+    static let batchSize = 64
+
+    /// Bodies are kept up to this many bytes each: enough for any SDK request a test asserts
+    /// on, without a 16 MiB batch doubling the database.
+    static let bodyLimit = 64 * 1024
+
+    struct Entry {
+        var namespace: String
+        var api: String?
+        var request: HTTPRequest
+        /// nil when the connection was dropped on purpose.
+        var response: HTTPResponse?
+        var durationMilliseconds: Double
+        /// `prefer` or `rule <id>` when a test forced the answer.
+        var forcedBy: String?
+    }
+
+    struct Filter {
+        var namespace: String
+        var api: String?
+        var method: String?
+        /// SQLite GLOB: `*` any text, `?` one character.
+        var pathGlob: String?
+        var status: Int?
+        var since: String?
+        var until: String?
+        var afterId: Int64 = 0
+        var limit = 1000
+    }
+
+    private let database: SQLiteDatabase
+    let limit: Int
+    private var pending: [(at: String, entry: Entry)] = []
+
+    init(database: SQLiteDatabase, limit: Int) {
+        self.database = database
+        self.limit = limit
+    }
+
+    func record(_ entry: Entry) throws {
+        guard limit > 0 else { return }
+        pending.append((Timestamp.nowISO8601(), entry))
+        if pending.count >= Self.batchSize { try flush() }
+    }
+
+    /// Commits the buffered entries and drops those beyond the limit.
+    func flush() throws {
+        guard !pending.isEmpty else { return }
+        let batch = pending
+        pending.removeAll(keepingCapacity: true)
+        try database.transaction {
+            for (at, entry) in batch { try insert(entry, at: at) }
+            let newest = database.lastInsertRowID
+            if newest > Int64(limit) {
+                try database.statement("DELETE FROM evalmock_journal WHERE id <= ?").execute([.integer(newest - Int64(limit))])
+            }
+        }
+    }
+
+    private func insert(_ entry: Entry, at: String) throws {
+        try database.statement("""
+            INSERT INTO evalmock_journal (at, namespace, api, method, path, query, request_headers, request_body,
+                status, response_headers, response_body, duration_ms, forced_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute([
+            .text(at), .text(entry.namespace), entry.api.map(SQLiteValue.text) ?? .null,
+            .text(entry.request.method), .text(entry.request.path), entry.request.rawQuery.map(SQLiteValue.text) ?? .null,
+            .text(JSONWriter.encodeString(CredentialRedaction.headers(entry.request.headers))), Self.bodyText(entry.request.body),
+            entry.response.map { .integer(Int64($0.status)) } ?? .null,
+            entry.response.map { .text(JSONWriter.encodeString(CredentialRedaction.headers($0.headers))) } ?? .null,
+            entry.response.map { Self.bodyText($0.body) } ?? .null,
+            .double(entry.durationMilliseconds), entry.forcedBy.map(SQLiteValue.text) ?? .null,
+        ])
+    }
+
+    /// Matching entries, oldest first.
+    func entries(_ filter: Filter) throws -> [JSONValue] {
+        try flush()
+        var entries: [JSONValue] = []
+        // One statement for every filter: an absent filter is bound as NULL and matches all.
+        try database.statement("""
+            SELECT id, at, namespace, api, method, path, query, request_headers, request_body, status,
+                response_headers, response_body, duration_ms, forced_by
+            FROM evalmock_journal
+            WHERE namespace = ? AND id > ?
+              AND (?3 IS NULL OR api = ?3) AND (?4 IS NULL OR method = ?4) AND (?5 IS NULL OR path GLOB ?5)
+              AND (?6 IS NULL OR status = ?6) AND (?7 IS NULL OR at >= ?7) AND (?8 IS NULL OR at <= ?8)
+            ORDER BY id LIMIT ?9
+            """).query([
+            .text(filter.namespace), .integer(filter.afterId),
+            filter.api.map(SQLiteValue.text) ?? .null, filter.method.map(SQLiteValue.text) ?? .null,
+            filter.pathGlob.map(SQLiteValue.text) ?? .null, filter.status.map { .integer(Int64($0)) } ?? .null,
+            filter.since.map(SQLiteValue.text) ?? .null, filter.until.map(SQLiteValue.text) ?? .null,
+            .integer(Int64(filter.limit)),
+        ]) { row in
+            entries.append(.object([
+                "id": .number(JSONNumber(lexeme: String(row.int(0)))),
+                "at": .string(row.text(1) ?? ""),
+                "namespace": .string(row.text(2) ?? ""),
+                "api": row.text(3).map(JSONValue.string) ?? .null,
+                "method": .string(row.text(4) ?? ""),
+                "path": .string(row.text(5) ?? ""),
+                "query": row.text(6).map(JSONValue.string) ?? .null,
+                "requestHeaders": Self.parsed(row.text(7)),
+                "requestBody": row.text(8).map(JSONValue.string) ?? .null,
+                "status": row.isNull(9) ? .null : .int(Int(row.int(9))),
+                "responseHeaders": Self.parsed(row.text(10)),
+                "responseBody": row.text(11).map(JSONValue.string) ?? .null,
+                "durationMs": .number(JSONNumber(lexeme: String(format: "%.3f", row.double(12)))),
+                "forcedBy": row.text(13).map(JSONValue.string) ?? .null,
+            ]))
+        }
+        return entries
+    }
+
+    func clear(namespace: String) throws {
+        try flush()
+        try database.statement("DELETE FROM evalmock_journal WHERE namespace = ?").execute([.text(namespace)])
+    }
+
+    private static func bodyText(_ body: [UInt8]) -> SQLiteValue {
+        if body.isEmpty { return .null }
+        return .text(String(decoding: body.prefix(bodyLimit), as: UTF8.self))
+    }
+
+    private static func parsed(_ text: String?) -> JSONValue {
+        guard let text, let value = try? JSONParser.parse(text) else { return .null }
+        return value
+    }
+}

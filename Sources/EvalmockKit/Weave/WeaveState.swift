@@ -1,0 +1,18 @@
+/// What `/_evalmock/reset` and export see of Weave: one table of calls, every call scoped to
+/// its `entity/project`, so a project is wiped by its `project_id`. An evaluation run goes
+/// with its descendants, as the server's `calls_delete` removes them.
+extension WeaveAPI: StatefulAPI {
+    var storedTables: [String] { ["weave_calls"] }
+    var resetScopes: [ResetScope] {
+        [
+            ResetScope(name: "project", statements: ["DELETE FROM weave_calls WHERE project_id = ?"]),
+            ResetScope(name: "evaluation_run", statements: ["""
+                WITH RECURSIVE doomed(project_id, id) AS (
+                    SELECT project_id, id FROM weave_calls WHERE id = ?1 AND kind = 'evaluation_run'
+                    UNION SELECT c.project_id, c.id FROM weave_calls c JOIN doomed d ON c.project_id = d.project_id AND c.parent_id = d.id
+                )
+                DELETE FROM weave_calls WHERE (project_id, id) IN (SELECT project_id, id FROM doomed)
+                """]),
+        ]
+    }
+}
