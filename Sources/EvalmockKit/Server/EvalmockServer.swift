@@ -37,7 +37,7 @@ public final class EvalmockServer: @unchecked Sendable {
         loadedFixtures = try configuration.fixturesDirectory.map {
             try FixtureDirectory.load($0, into: apis, maxJSONDepth: configuration.maxJSONDepth)
         } ?? []
-        let pipeline = RequestPipeline(apis: apis, databasePath: databaseDescription, maxBodyBytes: configuration.limits.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth, logLevel: configuration.logLevel)
+        let pipeline = RequestPipeline(apis: apis, databasePath: databaseDescription, limits: configuration.limits, maxJSONDepth: configuration.maxJSONDepth, maxBatchItems: configuration.maxBatchItems, logLevel: configuration.logLevel)
         self.transport = try EventLoopHTTPServer(limits: configuration.limits, respond: pipeline.respond(to:))
     }
 
