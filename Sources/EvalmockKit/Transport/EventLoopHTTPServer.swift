@@ -68,7 +68,9 @@ public final class EventLoopHTTPServer {
 
         let methods = EVHTTP_REQ_GET.rawValue | EVHTTP_REQ_POST.rawValue | EVHTTP_REQ_HEAD.rawValue
             | EVHTTP_REQ_PUT.rawValue | EVHTTP_REQ_DELETE.rawValue | EVHTTP_REQ_PATCH.rawValue
-            | EVHTTP_REQ_OPTIONS.rawValue
+            | EVHTTP_REQ_OPTIONS.rawValue | EVHTTP_REQ_TRACE.rawValue | EVHTTP_REQ_CONNECT.rawValue
+        // Every method libevent parses reaches the router, which answers 405 in the API's dialect
+        // (with `Allow`), as the real services do; otherwise libevent sends its own HTML 501.
         evhttp_set_allowed_methods(http, UInt16(methods))
         evhttp_set_max_body_size(http, Int(limits.maxBodyBytes * TransportLimits.bodyCeilingFactor))
         evhttp_set_max_headers_size(http, max(limits.maxHeaderBytes, limits.maxURIBytes) * TransportLimits.headerCeilingFactor)
@@ -147,6 +149,7 @@ public final class EventLoopHTTPServer {
         if connection?.overLimit == true { request.exceededLimit = .connections(limit: limits.maxConnections) }
         var response = respond(request)
         if request.method == "HEAD" { response.body = [] }
+        if Self.leavesBodyUnread(request) { response.headers.set("Connection", "close") }
         send(response, to: raw)
         connections.responseSent(on: connection)
     }
@@ -198,7 +201,16 @@ public final class EventLoopHTTPServer {
         evbuffer_free(buffer)
     }
 
-    private static func methodName(_ command: evhttp_cmd_type) -> String {
+    /// libevent 2.1 reads no body for HEAD, TRACE and CONNECT: a body sent with one stays in
+    /// the buffer and would be parsed as the next request line (libevent then answers 501 to a
+    /// request the client never sent). Closing the connection after the answer discards it.
+    private static func leavesBodyUnread(_ request: HTTPRequest) -> Bool {
+        guard ["HEAD", "TRACE", "CONNECT"].contains(request.method) else { return false }
+        if request.headers["Transfer-Encoding"] != nil { return true }
+        return request.headers["Content-Length"].map { $0.filter { $0 != " " } != "0" } ?? false
+    }
+
+        private static func methodName(_ command: evhttp_cmd_type) -> String {
         switch command {
         case EVHTTP_REQ_GET: return "GET"
         case EVHTTP_REQ_POST: return "POST"

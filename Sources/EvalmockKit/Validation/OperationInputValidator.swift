@@ -69,6 +69,9 @@ public struct OperationInputValidator: Sendable {
         }
 
         if !issues.isEmpty { return .failure(ValidationFailure(issues: issues)) }
+        if schemaValidator.coercion == .pydanticLax, let parsed = body, let rule = operation.body {
+            body = PydanticLaxConversion().convert(parsed, rule.schema)
+        }
         return .success(OperationInput(pathParameters: pathParameters, query: query, body: body))
     }
 
