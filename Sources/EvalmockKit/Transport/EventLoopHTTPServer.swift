@@ -13,8 +13,10 @@ public struct TransportLimits: Sendable {
     /// in the API's dialect; beyond that libevent stops reading and answers its own 413.
     public var maxHeaderBytes: Int = 64 * 1024
     /// Longest path plus query (414 above it). libevent counts the request line against the
-    /// header ceiling, so URIs beyond that ceiling get libevent's 413 as well.
-    public var maxURIBytes: Int = 8 * 1024
+    /// header ceiling, so URIs beyond that ceiling get libevent's own answer as well. The
+    /// default leaves room for what clients really send: Weave's delete of 1,000 UUIDs in the
+    /// query is about 47 KB.
+    public var maxURIBytes: Int = 64 * 1024
     /// Seconds a connection gets to deliver each complete request, counted from its opening or
     /// from the previous answer; trickling (slowloris) and idle connections are closed after it.
     public var timeoutSeconds: Int32 = 30
