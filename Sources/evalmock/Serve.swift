@@ -97,6 +97,10 @@ struct Serve: ParsableCommand {
         configuration.maxBatchItems = maxBatchItems
         configuration.fixturesDirectory = fixturesDirectory ?? Environment.string("EVALMOCK_FIXTURES")
 
+        // Before binding, so that the warning is there even when the bind then fails.
+        if !Self.isLoopback(host) {
+            ServerLog.warning("listening on \(host), reachable from other machines; evalmock is a test emulator, not a hardened service")
+        }
         let server: EvalmockServer
         let boundPort: Int
         do {
@@ -110,9 +114,6 @@ struct Serve: ParsableCommand {
         }
         server.stopOnSignals([SIGINT, SIGTERM])
         for line in server.loadedFixtures { ServerLog.info("fixtures loaded: \(line)") }
-        if !Self.isLoopback(host) {
-            ServerLog.warning("listening on \(host), reachable from other machines; evalmock is a test emulator, not a hardened service")
-        }
         let database = server.databaseDescription
         let apis = server.apis.map(\.name).joined(separator: ", ")
         print("evalmock \(EvalmockVersion.current) listening on http://\(host):\(boundPort) (database: \(database); APIs: \(apis))")
