@@ -49,6 +49,7 @@ def test_kill_9_during_a_write_load_loses_no_acknowledged_write(evalmock):
     for thread in threads:
         thread.join(timeout=30)
     assert acknowledged.total() >= 100, acknowledged.total()
+    print(f"kill -9 after {acknowledged.total()} acknowledged writes")
     assert all(w.errors == [] for w in workers), [w.errors for w in workers]
 
     assert integrity(evalmock.db) == "ok"
@@ -78,8 +79,11 @@ def test_soak_of_mixed_reads_and_writes_over_all_apis_has_no_errors_and_loses_no
         thread.start()
     for thread in threads:
         thread.join(timeout=SOAK_SECONDS + 60)
+    elapsed = time.monotonic() - started
     assert failures == []
     assert acknowledged.total() > 200, acknowledged.total()
+    print(f"soak: {sum(next(w.sequence) for w in workers)} steps (a write and a read each), "
+          f"{acknowledged.total()} rows written in {elapsed:.1f} s by {len(workers)} clients")
     counts = requests.get(evalmock.url + "/_evalmock/health").json()["apis"]
     assert counts["scorecard-v2"]["records"] == len(acknowledged.v2_records)
     assert counts["scorecard-v1"]["testrecords"] == len(acknowledged.v1_testrecords)
