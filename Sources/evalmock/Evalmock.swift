@@ -7,7 +7,7 @@ struct Evalmock: ParsableCommand {
         commandName: "evalmock",
         abstract: "A local emulator of LLM-evaluation platform APIs (Scorecard, W&B Weave, Scale GP).",
         version: EvalmockVersion.current,
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, Health.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -13,7 +13,8 @@ struct Serve: ParsableCommand {
         EVALMOCK_API_KEYS (comma-separated), EVALMOCK_MAX_BODY_BYTES, \
         EVALMOCK_MAX_JSON_DEPTH, EVALMOCK_MAX_HEADER_BYTES, EVALMOCK_MAX_URI_BYTES, \
         EVALMOCK_MAX_BATCH_ITEMS, EVALMOCK_MAX_CONNECTIONS, EVALMOCK_REQUEST_TIMEOUT, EVALMOCK_LOG_LEVEL, \
-        EVALMOCK_LOG_FORMAT, EVALMOCK_FIXTURES.
+        EVALMOCK_LOG_FORMAT, EVALMOCK_FIXTURES, EVALMOCK_GROUP_COMMIT, \
+        EVALMOCK_LENIENT (1 or true).
         """
     )
 
@@ -59,8 +60,14 @@ struct Serve: ParsableCommand {
     @Option(help: "text or json (one JSON object per line).")
     var logFormat: String = Environment.string("EVALMOCK_LOG_FORMAT") ?? "text"
 
+    @Flag(inversion: .prefixedNo, help: "Commit the writes of the requests ready together in one transaction, answering each after that commit (EVALMOCK_GROUP_COMMIT=0 turns it off).")
+    var groupCommit: Bool = Environment.string("EVALMOCK_GROUP_COMMIT").map { $0 != "0" && $0 != "false" } ?? true
+
     @Option(name: .customLong("fixtures"), help: "Directory of seed data: DIR/<api>/*.json is loaded into that API at start-up; loading again does not duplicate.")
     var fixturesDirectory: String?
+
+    @Flag(help: "Drop-in mode for SDKs' generated test suites: unknown path ids are created on first reference, bodies that fail only a deeper service rule are accepted and completed (see the README).")
+    var lenient = false
 
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
@@ -83,6 +90,7 @@ struct Serve: ParsableCommand {
         LogLineHandler.bootstrap(format: LogFormat(rawValue: logFormat) ?? .text, level: level)
         var configuration = ServerConfiguration()
         configuration.logLevel = level
+        configuration.groupCommit = groupCommit
         configuration.host = host
         configuration.port = port
         configuration.databasePath = databasePath
@@ -96,6 +104,7 @@ struct Serve: ParsableCommand {
         configuration.limits.maxConnections = maxConnections
         configuration.maxBatchItems = maxBatchItems
         configuration.fixturesDirectory = fixturesDirectory ?? Environment.string("EVALMOCK_FIXTURES")
+        configuration.lenient = lenient || Environment.flag("EVALMOCK_LENIENT")
 
         // Before binding, so that the warning is there even when the bind then fails.
         if !Self.isLoopback(host) {
@@ -116,7 +125,7 @@ struct Serve: ParsableCommand {
         for line in server.loadedFixtures { ServerLog.info("fixtures loaded: \(line)") }
         let database = server.databaseDescription
         let apis = server.apis.map(\.name).joined(separator: ", ")
-        print("evalmock \(EvalmockVersion.current) listening on http://\(host):\(boundPort) (database: \(database); APIs: \(apis))")
+        print("evalmock \(EvalmockVersion.current) listening on http://\(host):\(boundPort) (database: \(database); APIs: \(apis)\(configuration.lenient ? "; lenient mode" : ""))")
         fflush(nil)
         server.run()
         ServerLog.info("evalmock stopped")
@@ -134,6 +143,9 @@ enum Environment {
     }
 
     static func int(_ name: String) -> Int? { string(name).flatMap { Int($0) } }
+
+    /// `1`, `true` or `yes` (any case) turn a switch on.
+    static func flag(_ name: String) -> Bool { ["1", "true", "yes"].contains(string(name)?.lowercased() ?? "") }
 
     static func list(_ name: String) -> [String] {
         string(name)?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []

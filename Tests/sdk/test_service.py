@@ -99,3 +99,11 @@ def test_help_explains_every_flag():
     result = subprocess.run([str(BINARY), "serve", "--help"], capture_output=True, text=True, timeout=10)
     for flag in ["--host", "--port", "--db", "--openapi-dir", "--api-key", "--max-body-bytes", "--log-level", "--log-format"]:
         assert flag in result.stdout
+
+
+def test_health_subcommand_exits_0_only_when_the_server_answers(evalmock):
+    healthy = subprocess.run([str(BINARY), "health", "--port", str(evalmock.port)], capture_output=True, text=True, timeout=10)
+    assert healthy.returncode == 0 and healthy.stdout.strip() == "healthy"
+    evalmock.stop()
+    down = subprocess.run([str(BINARY), "health", "--port", str(evalmock.port)], capture_output=True, text=True, timeout=10)
+    assert down.returncode == 1 and "unhealthy" in down.stderr

@@ -9,17 +9,25 @@ final class ScaleGPAPI: EmulatedAPI {
     let typeCoercion = TypeCoercion.pydanticLax
     private let credentials: CredentialCheck
     private let testCaseResults: TestCaseResultHandlers
+    private let testCaseResultHistory: TestCaseResultHistoryHandlers
     private let database: SQLiteDatabase
+    let deeperRules: SchemaRefinements
 
     init(environment: APIEnvironment) throws {
         specification = try environment.specification("scale-gp.json")
         credentials = CredentialCheck(acceptedKeys: environment.apiKeys)
         database = environment.database
+        deeperRules = ScaleGPDeeperRules.make(specification)
+        let documents = TestCaseResultDocument(specification: specification)
+        let history = TestCaseResultHistoryStore(database: environment.database)
         testCaseResults = TestCaseResultHandlers(
             store: TestCaseResultStore(database: environment.database),
-            documents: TestCaseResultDocument(specification: specification),
-            clock: ScaleGPTimestamp.now
+            history: history,
+            documents: documents,
+            completion: environment.lenient ? TestCaseResultCompletion(specification: specification, documents: documents) : nil,
+            clock: Timestamp.nowPydanticUTC
         )
+        testCaseResultHistory = TestCaseResultHistoryHandlers(results: testCaseResults, history: history)
     }
 
     /// The `x-api-key` header (the document's `APIKeyHeader` scheme, what the SDK sends).
@@ -31,6 +39,7 @@ final class ScaleGPAPI: EmulatedAPI {
         [
             "evaluations": .int(try database.rowCount("scale_gp_evaluations")),
             "testCaseResults": .int(try database.rowCount("scale_gp_test_case_results")),
+            "replacedTestCaseResultVersions": .int(try database.rowCount("scale_gp_test_case_result_versions")),
         ]
     }
 
@@ -42,6 +51,8 @@ final class ScaleGPAPI: EmulatedAPI {
             "GET-V4-\(base)": testCaseResults.list,
             "GET-V4-\(base)/{test_case_result_id}": testCaseResults.retrieve,
             "PATCH-V4-\(base)/{test_case_result_id}": testCaseResults.update,
+            "GET-V4-\(base)/{test_case_result_id}/history/{num}": testCaseResultHistory.retrieve,
+            "GET-V4-\(base)/history/{num}": testCaseResultHistory.list,
         ]
     }
 }

@@ -7,4 +7,8 @@ enum ScaleGPNotFound {
     static func testCaseResult(_ id: String) -> HTTPResponse {
         FastAPIErrorDialect.detail(404, .string("Test case result \(id) not found"))
     }
+
+    static func testCaseResultVersion(_ id: String, num: String) -> HTTPResponse {
+        FastAPIErrorDialect.detail(404, .string("Version \(num) of test case result \(id) not found"))
+    }
 }

@@ -51,14 +51,23 @@ struct TestCaseResultDocument {
         return ordered(values)
     }
 
-    /// The variant follows the evaluation data (a string `generation_output` is GENERATION,
-    /// an object FLEXIBLE). `label_status` "should not be explicitly set": sending answers
-    /// (`result`) completes a result unless the same request holds it at PENDING, which the
-    /// schema's description names as the reason to set it. `completed_at` marks the moment a
-    /// result became COMPLETED and goes when it is no longer.
+    /// The version a later one supersedes: `invalidated_at` is "when the entity was overwritten".
+    func invalidated(_ version: JSONValue.JSONObject, at now: String) -> JSONValue.JSONObject {
+        var values = version
+        values["invalidated_at"] = .string(now)
+        return ordered(values)
+    }
+
+    /// The variant follows the evaluation data: an object `generation_output` is FLEXIBLE, a
+    /// string GENERATION (the deeper rule lets nothing else through in the default mode, and
+    /// `--lenient` completes evaluation data without one as GENERATION). `label_status`
+    /// "should not be explicitly set": sending answers (`result`) completes a result unless
+    /// the same request holds it at PENDING, which the schema's description names as the reason
+    /// to set it. `completed_at` marks the moment a result became COMPLETED and goes when it is
+    /// no longer.
     private func settle(_ values: inout JSONValue.JSONObject, explicitLabelStatus: JSONValue?, resultSent: Bool, now: String) {
         let output = values["test_case_evaluation_data"]?["generation_output"]
-        values["test_case_evaluation_data_schema"] = output?.stringValue != nil ? "GENERATION" : "FLEXIBLE"
+        values["test_case_evaluation_data_schema"] = output?.objectValue != nil ? "FLEXIBLE" : "GENERATION"
         if explicitLabelStatus == nil, resultSent, !(values["result"]?.objectValue?.isEmpty ?? true) {
             values["label_status"] = "COMPLETED"
         }
@@ -70,7 +79,7 @@ struct TestCaseResultDocument {
         }
     }
 
-    private func ordered(_ values: JSONValue.JSONObject) -> JSONValue.JSONObject {
+    func ordered(_ values: JSONValue.JSONObject) -> JSONValue.JSONObject {
         var object = JSONValue.JSONObject()
         for name in responseOrder { if let value = values[name] { object[name] = value } }
         for (name, value) in values where object[name] == nil { object[name] = value }

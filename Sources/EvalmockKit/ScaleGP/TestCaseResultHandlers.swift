@@ -1,7 +1,11 @@
 /// The test case result operations of Scale GP: batch and single create, list, retrieve, update.
 struct TestCaseResultHandlers {
     let store: TestCaseResultStore
+    let history: TestCaseResultHistoryStore
     let documents: TestCaseResultDocument
+    /// Set in `--lenient` mode only: unknown ids are created on first reference and what is
+    /// stored is completed to validate against the response schema.
+    let completion: TestCaseResultCompletion?
     let clock: () -> String
 
     /// `POST .../test-case-results/batch`: the body is a bare array of `TestCaseResultRequest`
@@ -22,36 +26,33 @@ struct TestCaseResultHandlers {
     /// `GET .../test-case-results`: page pagination, `page` from 1, `limit` 1–10,000 (default 100).
     func list(_ context: OperationContext) throws -> HTTPResponse {
         let evaluationId = context.pathParameter("evaluation_id")
-        guard try store.evaluationExists(evaluationId) else { return ScaleGPNotFound.evaluation(evaluationId) }
-        let page = context.input.query["page"].flatMap(Self.integer) ?? 1
-        let limit = context.input.query["limit"].flatMap(Self.integer) ?? 100
-        let accountId = context.input.query["account_id"]?.stringValue
-        let found = try store.list(evaluationId: evaluationId, accountId: accountId, page: page, limit: limit)
+        guard try evaluationIsKnown(evaluationId) else { return ScaleGPNotFound.evaluation(evaluationId) }
+        let page = TestCaseResultPaging(context)
+        let found = try store.list(evaluationId: evaluationId, accountId: page.accountId, page: page.page, limit: page.limit)
         let views = Self.views(context)
-        return .json(200, .object([
-            "current_page": .int(page),
-            "items_per_page": .int(limit),
-            "total_item_count": .int(found.total),
-            "items": .array(found.documents.map { .object(TestCaseResultViews.add(views, to: $0)) }),
-        ]))
+        return .json(200, page.answer(found.documents.map { TestCaseResultViews.add(views, to: $0) }, total: found.total))
     }
 
     /// `GET .../test-case-results/{test_case_result_id}`.
     func retrieve(_ context: OperationContext) throws -> HTTPResponse {
         let id = context.pathParameter("test_case_result_id")
-        guard let stored = try store.find(evaluationId: context.pathParameter("evaluation_id"), id: id) else {
+        guard let stored = try store.transaction({ try resolve(id, context) }) else {
             return ScaleGPNotFound.testCaseResult(id)
         }
         return .json(200, .object(TestCaseResultViews.add(Self.views(context), to: stored)))
     }
 
-    /// `PATCH .../test-case-results/{test_case_result_id}`: the members sent replace the stored ones.
+    /// `PATCH .../test-case-results/{test_case_result_id}`: the members sent replace the stored
+    /// ones, and the result's history gains a version (the superseded one is `invalidated_at` now).
     func update(_ context: OperationContext) throws -> HTTPResponse {
         let id = context.pathParameter("test_case_result_id")
-        let evaluationId = context.pathParameter("evaluation_id")
         let updated: JSONValue.JSONObject? = try store.transaction {
-            guard let stored = try store.find(evaluationId: evaluationId, id: id) else { return nil }
-            let updated = documents.update(stored, with: context.body.objectValue ?? [:], now: clock())
+            guard let stored = try resolve(id, context) else { return nil }
+            let now = clock()
+            var updated = documents.update(stored, with: context.body.objectValue ?? [:], now: now)
+            if let completion { updated = completion.complete(updated) }
+            let replaced = try history.currentNumber(resultId: id) ?? 1
+            try history.keep(documents.invalidated(stored, at: now), num: String(replaced))
             try store.replace(updated)
             return updated
         }
@@ -59,28 +60,48 @@ struct TestCaseResultHandlers {
         return .json(200, .object(updated))
     }
 
-    private func create(_ requests: [JSONValue.JSONObject], _ context: OperationContext) throws -> [JSONValue.JSONObject] {
+    /// A stored result of the request's evaluation. In `--lenient` mode an id nobody created
+    /// is created here, with placeholder values, and kept: later reads answer the same result.
+    /// Callers run it inside a transaction.
+    func resolve(_ id: String, _ context: OperationContext) throws -> JSONValue.JSONObject? {
         let evaluationId = context.pathParameter("evaluation_id")
-        let caller = ScaleGPCaller(request: context.request)
-        let now = clock()
-        return try store.transaction {
-            let datasetId = try store.evaluationDatasetId(evaluationId: evaluationId, now: now)
-            return try requests.map { request in
-                let origin = TestCaseResultDocument.Origin(id: ScaleGPIdentifiers.newId(), evaluationId: evaluationId,
-                                                           evaluationDatasetId: datasetId, caller: caller, now: now)
-                let document = documents.create(from: request, origin: origin)
+        if let stored = try store.find(evaluationId: evaluationId, id: id) { return stored }
+        // An id of another evaluation's result stays unknown here: ids are unique.
+        guard let completion, try !store.exists(id: id) else { return nil }
+        let origin = try origin(id: id, context)
+        let document = completion.complete(documents.create(from: [:], origin: origin))
+        try store.insert(document)
+        return document
+    }
+
+    /// Whether an evaluation has results; `--lenient` brings an unknown one into being.
+    func evaluationIsKnown(_ evaluationId: String) throws -> Bool {
+        if try store.evaluationExists(evaluationId) { return true }
+        guard completion != nil else { return false }
+        _ = try store.transaction { try store.evaluationDatasetId(evaluationId: evaluationId, now: clock()) }
+        return true
+    }
+
+    private func create(_ requests: [JSONValue.JSONObject], _ context: OperationContext) throws -> [JSONValue.JSONObject] {
+        try store.transaction {
+            try requests.map { request in
+                var document = documents.create(from: request, origin: try origin(id: ScaleGPIdentifiers.newId(), context))
+                if let completion { document = completion.complete(document) }
                 try store.insert(document)
                 return document
             }
         }
     }
 
-    private static func views(_ context: OperationContext) -> [String] {
-        context.input.query["view"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    private func origin(id: String, _ context: OperationContext) throws -> TestCaseResultDocument.Origin {
+        let evaluationId = context.pathParameter("evaluation_id")
+        let now = clock()
+        let datasetId = try store.evaluationDatasetId(evaluationId: evaluationId, now: now)
+        return TestCaseResultDocument.Origin(id: id, evaluationId: evaluationId, evaluationDatasetId: datasetId,
+                                             caller: ScaleGPCaller(request: context.request), now: now)
     }
 
-    private static func integer(_ value: JSONValue) -> Int? {
-        if case .number(let number) = value { return number.intValue }
-        return nil
+    private static func views(_ context: OperationContext) -> [String] {
+        context.input.query["view"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 }

@@ -26,6 +26,11 @@ final class TestCaseResultStore {
         return datasetId
     }
 
+    /// Whether any evaluation has a result with this id.
+    func exists(id: String) throws -> Bool {
+        try database.statement("SELECT 1 FROM scale_gp_test_case_results WHERE id = ?").scalarInt([.text(id)]) != nil
+    }
+
     func evaluationExists(_ evaluationId: String) throws -> Bool {
         try database.statement("SELECT 1 FROM scale_gp_evaluations WHERE id = ?").scalarInt([.text(evaluationId)]) != nil
     }
@@ -40,8 +45,9 @@ final class TestCaseResultStore {
             ])
     }
 
+    /// The result's next version (see `TestCaseResultHistoryStore`).
     func replace(_ document: JSONValue.JSONObject) throws {
-        try database.statement("UPDATE scale_gp_test_case_results SET document = ? WHERE id = ?")
+        try database.statement("UPDATE scale_gp_test_case_results SET document = ?, version = version + 1 WHERE id = ?")
             .execute([.text(JSONWriter.encodeString(.object(document))), .text(document["id"]?.stringValue ?? "")])
     }
 

@@ -17,10 +17,7 @@ final class ScorecardV2API: EmulatedAPI {
 
     /// `Authorization: Bearer <token>` (the document's `ApiKeyAuth` scheme).
     func isAuthenticated(_ request: HTTPRequest) -> Bool {
-        guard let header = request.headers["Authorization"] else { return false }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return false }
-        return credentials.accepts(parts[1].trimmingCharacters(in: " "))
+        credentials.accepts(AuthorizationHeader.bearerToken(request))
     }
 
     func inventory() throws -> JSONValue.JSONObject {
@@ -36,11 +33,5 @@ final class ScorecardV2API: EmulatedAPI {
             "createRecordTag": records.createTag,
             "deleteRecordTag": records.deleteTag,
         ]
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in character: Character) -> String {
-        String(drop { $0 == character }.reversed().drop { $0 == character }.reversed())
     }
 }

@@ -36,12 +36,17 @@ public protocol EmulatedAPI: AnyObject {
     var typeCoercion: TypeCoercion { get }
     /// How many objects of each kind are stored, for the health endpoint.
     func inventory() throws -> JSONValue.JSONObject
+    /// Where the service checks more than the published document says: published schema nodes
+    /// and the stricter schemas (also from the document) the service applies in their place.
+    /// The default mode validates with them; `--lenient` accepts a body that fails only them.
+    var deeperRules: SchemaRefinements { get }
 }
 
 extension EmulatedAPI {
     public var typeCoercion: TypeCoercion { .jsonSchema }
     public func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome { isAuthenticated(request) ? .accepted : .missing }
     public var ownedPathPrefixes: [String] { mountPrefixes.filter { !$0.isEmpty } }
+    public var deeperRules: SchemaRefinements { SchemaRefinements() }
 }
 
 /// The auth step's verdict on a request.

@@ -31,14 +31,20 @@ public final class EvalmockServer: @unchecked Sendable {
         self.database = database
         databaseDescription = configuration.databasePath == ":memory:"
             ? ":memory:" : URL(fileURLWithPath: configuration.databasePath).standardizedFileURL.path
-        let environment = APIEnvironment(database: database, openAPIDirectory: openAPIDirectory, apiKeys: configuration.apiKeys)
+        let environment = APIEnvironment(database: database, openAPIDirectory: openAPIDirectory, apiKeys: configuration.apiKeys, lenient: configuration.lenient)
         let apis = try EmulatedAPIs.make(environment)
         self.apis = apis
         loadedFixtures = try configuration.fixturesDirectory.map {
             try FixtureDirectory.load($0, into: apis, maxJSONDepth: configuration.maxJSONDepth)
         } ?? []
-        let pipeline = RequestPipeline(apis: apis, databasePath: databaseDescription, limits: configuration.limits, maxJSONDepth: configuration.maxJSONDepth, maxBatchItems: configuration.maxBatchItems, logLevel: configuration.logLevel)
+        let pipeline = RequestPipeline(apis: apis, databasePath: databaseDescription, limits: configuration.limits, maxJSONDepth: configuration.maxJSONDepth,
+                                       maxBatchItems: configuration.maxBatchItems, logLevel: configuration.logLevel, lenient: configuration.lenient)
         self.transport = try EventLoopHTTPServer(limits: configuration.limits, respond: pipeline.respond(to:))
+        if configuration.groupCommit {
+            // After migrations and fixtures, which commit on their own.
+            database.groupsCommits = true
+            transport.replyGate = GroupCommitGate(database: database)
+        }
     }
 
     /// Binds the listener; returns the bound port.
@@ -70,6 +76,15 @@ public struct APIEnvironment {
     public let database: SQLiteDatabase
     public let openAPIDirectory: String
     public let apiKeys: [String]
+    /// `--lenient`: APIs create objects on first reference and complete what they store.
+    public var lenient = false
+
+    public init(database: SQLiteDatabase, openAPIDirectory: String, apiKeys: [String], lenient: Bool = false) {
+        self.database = database
+        self.openAPIDirectory = openAPIDirectory
+        self.apiKeys = apiKeys
+        self.lenient = lenient
+    }
 
     public func specification(_ fileName: String) throws -> OpenAPISpecification {
         try OpenAPISpecification.load(path: openAPIDirectory + "/" + fileName)

@@ -10,7 +10,10 @@ public final class RequestPipeline {
         let api: EmulatedAPI
         let operation: OperationDefinition
         let handler: OperationHandler?
+        /// The service's checks: the document with the API's deeper rules.
         let validator: OperationInputValidator
+        /// The published document alone, which is what `--lenient` holds a body to.
+        let publishedValidator: OperationInputValidator?
     }
 
     private var router = Router<Route>()
@@ -22,7 +25,7 @@ public final class RequestPipeline {
 
     public init(apis: [EmulatedAPI], databasePath: String, limits: TransportLimits = TransportLimits(),
                 maxJSONDepth: Int = JSONParser.defaultMaxDepth, maxBatchItems: Int = ServerConfiguration.defaultMaxBatchItems,
-                logLevel: Logger.Level = .info) {
+                logLevel: Logger.Level = .info, lenient: Bool = false) {
         self.apis = apis
         self.control = ControlEndpoints(apis: apis, databasePath: databasePath)
         var log = Logger(label: "evalmock.pipeline")
@@ -32,9 +35,13 @@ public final class RequestPipeline {
         self.maxBatchItems = maxBatchItems
         for api in apis {
             let handlers = api.handlers
-            let validator = OperationInputValidator(maxJSONDepth: maxJSONDepth, coercion: api.typeCoercion)
+            let deeperRules = api.deeperRules
+            let validator = OperationInputValidator(maxJSONDepth: maxJSONDepth, coercion: api.typeCoercion, refinements: deeperRules)
+            let publishedValidator = lenient && !deeperRules.isEmpty
+                ? OperationInputValidator(maxJSONDepth: maxJSONDepth, coercion: api.typeCoercion) : nil
             for operation in api.specification.operations {
-                let route = Route(api: api, operation: operation, handler: handlers[operation.operationId], validator: validator)
+                let route = Route(api: api, operation: operation, handler: handlers[operation.operationId],
+                                  validator: validator, publishedValidator: publishedValidator)
                 for prefix in api.mountPrefixes {
                     let template = operation.template.mounted(under: prefix)
                     router.add(method: operation.method, template: template, target: route)
@@ -91,7 +98,7 @@ public final class RequestPipeline {
         case .rejected: return dialect.forbidden()
         }
         guard let handler = route.handler else { return dialect.notImplemented(operationId: route.operation.operationId) }
-        switch route.validator.validate(request, pathParameters: pathParameters, for: route.operation) {
+        switch validate(request, pathParameters: pathParameters, route: route) {
         case .failure(let failure):
             return dialect.validationFailed(failure.issues)
         case .success(let input):
@@ -100,7 +107,9 @@ public final class RequestPipeline {
                 return dialect.limitExceeded(.batchItems(count: items.count, limit: maxBatchItems))
             }
             do {
-                return try handler(OperationContext(request: request, input: input, operation: route.operation))
+                var response = try handler(OperationContext(request: request, input: input, operation: route.operation))
+                response.ifNotCommitted = { dialect.internalError(CommitFailure()) }
+                return response
             } catch {
                 log.error("\(route.api.name) \(route.operation.operationId) failed: \(error)")
                 return dialect.internalError(error)
@@ -118,6 +127,21 @@ public final class RequestPipeline {
         let headerBytes = request.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
         if headerBytes > limits.maxHeaderBytes { return .headerBytes(limit: limits.maxHeaderBytes) }
         return nil
+    }
+
+    /// The default mode holds a request to the service's checks. `--lenient` holds it to the
+    /// published document only; a request that fails that gets the service's own answer (every
+    /// issue, deeper rules included), as the real service would give it.
+    private func validate(_ request: HTTPRequest, pathParameters: [String: String], route: Route) -> Result<OperationInput, ValidationFailure> {
+        guard let published = route.publishedValidator else {
+            return route.validator.validate(request, pathParameters: pathParameters, for: route.operation)
+        }
+        let result = published.validate(request, pathParameters: pathParameters, for: route.operation)
+        guard case .failure(let failure) = result else { return result }
+        if case .failure(let serviceFailure) = route.validator.validate(request, pathParameters: pathParameters, for: route.operation) {
+            return .failure(serviceFailure)
+        }
+        return .failure(failure)
     }
 
     /// The dialect of the API that owns a path: by mount prefix; else the API whose document
@@ -146,4 +170,9 @@ public final class RequestPipeline {
         }
         return count
     }
+}
+
+/// The writes of a request were lost because their group commit failed.
+struct CommitFailure: Error, CustomStringConvertible {
+    var description: String { "the database did not commit this request's writes" }
 }

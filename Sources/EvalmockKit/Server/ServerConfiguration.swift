@@ -18,8 +18,15 @@ public struct ServerConfiguration: Sendable {
     public static let defaultMaxBatchItems = 50_000
     /// `info` logs one line per request; `warning` and above keep only problems.
     public var logLevel: Logger.Level = .info
+    /// Commit the writes of all requests ready in one event-loop iteration together, answering
+    /// each only after that commit; off commits every request on its own.
+    public var groupCommit = true
     /// Seed data loaded at start-up into the APIs that support it (see `FixtureLoading`).
     public var fixturesDirectory: String?
+    /// `--lenient`: the drop-in mode for SDKs' generated test suites (see the README). Unknown
+    /// path ids are created on first reference and bodies that fail only a deeper rule are
+    /// accepted and completed. Off by default: the default mode stays faithful.
+    public var lenient = false
 
     public init() {}
 }

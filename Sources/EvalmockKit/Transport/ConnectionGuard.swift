@@ -84,7 +84,8 @@ final class ConnectionGuard {
         return connection
     }
 
-    /// The answer is handed to evhttp: its delivery and the next request get a new deadline.
+    /// The answer is handed to evhttp (or held until its group commit): its delivery and the
+    /// next request get a new deadline.
     func responseSent(on connection: Connection?) {
         guard let connection, open[connection.bufferevent] === connection else { return }
         arm(connection)

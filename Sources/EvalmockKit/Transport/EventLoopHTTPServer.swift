@@ -53,10 +53,18 @@ public final class EventLoopHTTPServer {
     private let respond: Responder
     private let connections: ConnectionGuard
     private var signalEvents: [OpaquePointer] = []
+    /// Holds replies until their writes are committed (group commit); nil sends at once.
+    public var replyGate: ReplyGate?
+    private var heldReplies: [(request: OpaquePointer, response: HTTPResponse)] = []
+    /// Runs after every request callback of a loop iteration, at the lowest priority.
+    private var releaseEvent: OpaquePointer?
 
     public init(limits: TransportLimits, respond: @escaping Responder) throws {
         EventLoopHTTPServer.enableThreadSupport
         guard let base = event_base_new() else { throw TransportError.cannotCreateEventBase }
+        // Priorities 0–2: connections run at libevent's default (1), the reply release at 2, so
+        // that one release serves every request that became ready in the same iteration.
+        event_base_priority_init(base, 3)
         guard let http = evhttp_new(base) else {
             event_base_free(base)
             throw TransportError.cannotCreateEventBase
@@ -82,10 +90,16 @@ public final class EventLoopHTTPServer {
             guard let request, let context else { return }
             Unmanaged<EventLoopHTTPServer>.fromOpaque(context).takeUnretainedValue().handle(request)
         }, Unmanaged.passUnretained(self).toOpaque())
+        releaseEvent = event_new(base, -1, 0, { _, _, context in
+            guard let context else { return }
+            Unmanaged<EventLoopHTTPServer>.fromOpaque(context).takeUnretainedValue().releaseHeldReplies()
+        }, Unmanaged.passUnretained(self).toOpaque())
+        if let releaseEvent { event_priority_set(releaseEvent, 2) }
     }
 
     deinit {
         for event in signalEvents { event_free(event) }
+        if let releaseEvent { event_free(releaseEvent) }
         evhttp_free(http)
         connections.releaseAll()
         event_base_free(base)
@@ -152,8 +166,30 @@ public final class EventLoopHTTPServer {
         var response = respond(request)
         if request.method == "HEAD" { response.body = [] }
         if Self.leavesBodyUnread(request) { response.headers.set("Connection", "close") }
-        send(response, to: raw)
+        // The deadline restarts now, whether the reply goes out at once or after the group commit.
         connections.responseSent(on: connection)
+        if let replyGate, replyGate.mustHoldReplies, let releaseEvent {
+            if heldReplies.isEmpty { event_active(releaseEvent, 0, 0) }
+            heldReplies.append((raw, response))
+            return
+        }
+        send(response, to: raw)
+    }
+
+    /// Commits what the held replies depend on, then sends them, or their 500s if that failed.
+    private func releaseHeldReplies() {
+        let committed = replyGate?.releaseHeldReplies() ?? true
+        let replies = heldReplies
+        heldReplies.removeAll(keepingCapacity: true)
+        for (raw, response) in replies {
+            if committed {
+                send(response, to: raw)
+            } else {
+                var failure = response.ifNotCommitted?() ?? HTTPResponse(status: 500, body: Array(#"{"detail":"Internal Server Error"}"#.utf8))
+                failure.headers.set("Content-Type", "application/json")
+                send(failure, to: raw)
+            }
+        }
     }
 
     private func readRequest(_ raw: OpaquePointer) -> HTTPRequest {

@@ -3,6 +3,9 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// The answer to send instead if the writes this response reports are lost before they are
+    /// committed (group commit failed): the API's own 500.
+    public var ifNotCommitted: (@Sendable () -> HTTPResponse)?
 
     public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status

@@ -46,7 +46,11 @@ public final class CompiledSchema: @unchecked Sendable {
 
     public internal(set) var properties: [(name: String, schema: CompiledSchema)] = []
     public internal(set) var propertyIndex: [String: CompiledSchema] = [:]
-    public internal(set) var required: [String] = []
+    public internal(set) var required: [String] = [] {
+        didSet { requiredSet = Set(required) }
+    }
+    /// `required` as a set, for lookups while validating.
+    public private(set) var requiredSet: Set<String> = []
     public internal(set) var additionalProperties: AdditionalProperties = .allowed
     public internal(set) var minProperties = 0
     public internal(set) var maxProperties: Int?

@@ -54,6 +54,17 @@ public final class OpenAPISpecification: @unchecked Sendable {
         try cache.specification(at: path) { try decode(path: path) }
     }
 
+    /// Loads every document in a directory at once, one per core, so that start-up costs about
+    /// the largest document rather than their sum. Failures surface later, when the API that
+    /// needs the document loads it again.
+    public static func preload(directory: String) {
+        let paths = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".json") }.map { directory + "/" + $0 }
+        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+            _ = try? load(path: paths[index])
+        }
+    }
+
     private static func decode(path: String) throws -> OpenAPISpecification {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SpecificationError(path: path, reason: "file not found or unreadable")

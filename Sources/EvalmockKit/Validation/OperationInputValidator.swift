@@ -16,9 +16,9 @@ public struct OperationInputValidator: Sendable {
     public var maxJSONDepth = JSONParser.defaultMaxDepth
     public var schemaValidator: SchemaValidator
 
-    public init(maxJSONDepth: Int = JSONParser.defaultMaxDepth, coercion: TypeCoercion = .jsonSchema) {
+    public init(maxJSONDepth: Int = JSONParser.defaultMaxDepth, coercion: TypeCoercion = .jsonSchema, refinements: SchemaRefinements = SchemaRefinements()) {
         self.maxJSONDepth = maxJSONDepth
-        self.schemaValidator = SchemaValidator(coercion: coercion)
+        self.schemaValidator = SchemaValidator(coercion: coercion, refinements: refinements)
     }
 
     public func validate(_ request: HTTPRequest, pathParameters: [String: String], for operation: OperationDefinition) -> Result<OperationInput, ValidationFailure> {

@@ -12,11 +12,18 @@ public enum TypeCoercion: Sendable {
 }
 
 /// Checks a JSON value against a compiled schema and lists every violation found.
+///
+/// Hot path: the location is one array pushed and popped in place (no copy per property), and a
+/// union member is first *probed* (stop at the first issue, keep none) so that a valid request
+/// never builds the issue lists of the members it does not match.
 public struct SchemaValidator: Sendable {
     public let coercion: TypeCoercion
+    /// The service's deeper rules; empty checks the document as published.
+    public let refinements: SchemaRefinements
 
-    public init(coercion: TypeCoercion = .jsonSchema) {
+    public init(coercion: TypeCoercion = .jsonSchema, refinements: SchemaRefinements = SchemaRefinements()) {
         self.coercion = coercion
+        self.refinements = refinements
     }
 
     public static func validate(_ value: JSONValue, against schema: CompiledSchema, at location: [ValidationIssue.LocationComponent]) -> [ValidationIssue] {
@@ -28,46 +35,77 @@ public struct SchemaValidator: Sendable {
     }
 
     public func validate(_ value: JSONValue, against schema: CompiledSchema, at location: [ValidationIssue.LocationComponent]) -> [ValidationIssue] {
-        var issues: [ValidationIssue] = []
-        check(value, schema, location, &issues)
-        return issues
+        var walk = Walk(location: location, probing: false)
+        check(value, schema, &walk)
+        return walk.issues
     }
 
     public func isValid(_ value: JSONValue, against schema: CompiledSchema) -> Bool {
-        var issues: [ValidationIssue] = []
-        check(value, schema, [], &issues)
-        return issues.isEmpty
+        var walk = Walk(location: [], probing: true)
+        check(value, schema, &walk)
+        return walk.issues.isEmpty
     }
 
-    private func check(_ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+    /// The state of one validation: where it is, what it found, and whether one issue is enough.
+    private struct Walk {
+        var location: [ValidationIssue.LocationComponent]
+        let probing: Bool
+        var issues: [ValidationIssue] = []
+
+        /// A probe stops at its first issue.
+        var done: Bool { probing && !issues.isEmpty }
+
+        mutating func report(_ kind: ValidationIssue.Kind, _ input: JSONValue?, expectedObject: ValidationIssue.ExpectedObject? = nil) {
+            issues.append(ValidationIssue(location: location, kind: kind, input: input, expectedObject: expectedObject))
+        }
+
+        mutating func report(at component: ValidationIssue.LocationComponent, _ kind: ValidationIssue.Kind, _ input: JSONValue?) {
+            location.append(component)
+            report(kind, input)
+            location.removeLast()
+        }
+    }
+
+    private func check(_ value: JSONValue, _ schema: CompiledSchema, at component: ValidationIssue.LocationComponent, _ walk: inout Walk) {
+        walk.location.append(component)
+        check(value, schema, &walk)
+        walk.location.removeLast()
+    }
+
+    private func check(_ value: JSONValue, _ schema: CompiledSchema, _ walk: inout Walk) {
+        if walk.done { return }
+        if !refinements.isEmpty, let stricter = refinements.stricter(than: schema) {
+            check(value, stricter, &walk)
+            return
+        }
         if case .null = value, schema.nullable { return }
 
         if let type = schema.type, !matches(value, type) {
             let model = type == .object && !schema.properties.isEmpty ? schema.componentName.map(ValidationIssue.ExpectedObject.model) : nil
-            issues.append(ValidationIssue(location: location, kind: .wrongType(expected: type.rawValue), input: value, expectedObject: model))
+            walk.report(.wrongType(expected: type.rawValue), value, expectedObject: model)
             return
         }
         if let allowed = schema.enumValues, !allowed.contains(value) {
-            issues.append(ValidationIssue(location: location, kind: .notInEnum(allowed: allowed), input: value))
+            walk.report(.notInEnum(allowed: allowed), value)
             return
         }
 
         switch value {
         case .string(let string) where schema.type == nil || schema.type == .string:
-            checkString(string, value, schema, location, &issues)
-        case .number(let number): checkNumber(number, value, schema, location, &issues)
+            checkString(string, value, schema, &walk)
+        case .number(let number): checkNumber(number, value, schema, &walk)
         case .string, .bool:
             // Coerced by pydantic's lax mode into a number: its bounds still apply.
-            if let number = PydanticLaxCoercion.number(from: value) { checkNumber(number, value, schema, location, &issues) }
-        case .object(let object): checkObject(object, schema, location, &issues)
-        case .array(let array): checkArray(array, value, schema, location, &issues)
+            if let number = PydanticLaxCoercion.number(from: value) { checkNumber(number, value, schema, &walk) }
+        case .object(let object): checkObject(object, schema, &walk)
+        case .array(let array): checkArray(array, value, schema, &walk)
         case .null: break
         }
 
-        for part in schema.allOf { check(value, part, location, &issues) }
-        if !schema.oneOf.isEmpty || !schema.anyOf.isEmpty { checkUnion(value, schema, location, &issues) }
-        if let forbidden = schema.not, isValid(value, against: forbidden) {
-            issues.append(ValidationIssue(location: location, kind: .matchesForbiddenSchema, input: value))
+        for part in schema.allOf { check(value, part, &walk) }
+        if !schema.oneOf.isEmpty || !schema.anyOf.isEmpty { checkUnion(value, schema, &walk) }
+        if let forbidden = schema.not, !walk.done, isValid(value, against: forbidden) {
+            walk.report(.matchesForbiddenSchema, value)
         }
     }
 
@@ -82,148 +120,137 @@ public struct SchemaValidator: Sendable {
         }
     }
 
-    private func checkString(_ string: String, _ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+    private func checkString(_ string: String, _ value: JSONValue, _ schema: CompiledSchema, _ walk: inout Walk) {
         if schema.minLength > 0 || schema.maxLength != nil {
             let length = string.unicodeScalars.count
             if length < schema.minLength {
-                issues.append(ValidationIssue(location: location, kind: .stringTooShort(min: schema.minLength), input: value))
+                walk.report(.stringTooShort(min: schema.minLength), value)
             }
             if let max = schema.maxLength, length > max {
-                issues.append(ValidationIssue(location: location, kind: .stringTooLong(max: max), input: value))
+                walk.report(.stringTooLong(max: max), value)
             }
         }
         if let pattern = schema.pattern {
             let range = NSRange(string.startIndex..., in: string)
             if pattern.firstMatch(in: string, range: range) == nil {
-                issues.append(ValidationIssue(location: location, kind: .patternMismatch(pattern: schema.patternSource ?? ""), input: value))
+                walk.report(.patternMismatch(pattern: schema.patternSource ?? ""), value)
             }
         }
         if let format = schema.format, !FormatChecker.accepts(string, format: format) {
-            issues.append(ValidationIssue(location: location, kind: .formatMismatch(format: format), input: value))
+            walk.report(.formatMismatch(format: format), value)
         }
     }
 
-    private func checkNumber(_ number: JSONNumber, _ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+    private func checkNumber(_ number: JSONNumber, _ value: JSONValue, _ schema: CompiledSchema, _ walk: inout Walk) {
         let double = number.doubleValue
         if let min = schema.minimum, min.exclusive ? !(double > min.value) : !(double >= min.value) {
-            issues.append(ValidationIssue(location: location, kind: .numberTooSmall(min: min.value, exclusive: min.exclusive), input: value))
+            walk.report(.numberTooSmall(min: min.value, exclusive: min.exclusive), value)
         }
         if let max = schema.maximum, max.exclusive ? !(double < max.value) : !(double <= max.value) {
-            issues.append(ValidationIssue(location: location, kind: .numberTooLarge(max: max.value, exclusive: max.exclusive), input: value))
+            walk.report(.numberTooLarge(max: max.value, exclusive: max.exclusive), value)
         }
         if let factor = schema.multipleOf, factor > 0 {
             let quotient = double / factor
             if abs(quotient - quotient.rounded()) > 1e-9 {
-                issues.append(ValidationIssue(location: location, kind: .notMultipleOf(factor), input: value))
+                walk.report(.notMultipleOf(factor), value)
             }
         }
     }
 
-    private func checkObject(_ object: JSONValue.JSONObject, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+    private func checkObject(_ object: JSONValue.JSONObject, _ schema: CompiledSchema, _ walk: inout Walk) {
         if coercion == .pydanticLax {
             // pydantic validates a model field by field in declaration order, so a missing field
             // and a wrong one are reported in the order the schema lists them.
-            let required = Set(schema.required)
             for (name, property) in schema.properties {
+                if walk.done { return }
                 if let member = object[name] {
-                    check(member, property, location + [.key(name)], &issues)
-                } else if required.contains(name) {
-                    issues.append(ValidationIssue(location: location + [.key(name)], kind: .missing, input: .object(object)))
+                    check(member, property, at: .key(name), &walk)
+                } else if schema.requiredSet.contains(name) {
+                    walk.report(at: .key(name), .missing, .object(object))
                 }
             }
             for name in schema.required where schema.propertyIndex[name] == nil && object[name] == nil {
-                issues.append(ValidationIssue(location: location + [.key(name)], kind: .missing, input: .object(object)))
+                walk.report(at: .key(name), .missing, .object(object))
             }
         } else {
             // A missing field's input is the object it is missing from, as pydantic reports it.
             for name in schema.required where object[name] == nil {
-                issues.append(ValidationIssue(location: location + [.key(name)], kind: .missing, input: .object(object)))
+                walk.report(at: .key(name), .missing, .object(object))
             }
         }
         for (key, member) in object {
+            if walk.done { return }
             if let property = schema.propertyIndex[key] {
-                if coercion != .pydanticLax { check(member, property, location + [.key(key)], &issues) }
+                if coercion != .pydanticLax { check(member, property, at: .key(key), &walk) }
                 continue
             }
             switch schema.additionalProperties {
             case .allowed: break
             case .forbidden:
-                issues.append(ValidationIssue(location: location + [.key(key)], kind: .unexpectedProperty, input: member))
+                walk.report(at: .key(key), .unexpectedProperty, member)
             case .schema(let additional):
-                check(member, additional, location + [.key(key)], &issues)
+                check(member, additional, at: .key(key), &walk)
             }
         }
         if object.count < schema.minProperties {
-            issues.append(ValidationIssue(location: location, kind: .tooFewProperties(min: schema.minProperties), input: .object(object)))
+            walk.report(.tooFewProperties(min: schema.minProperties), .object(object))
         }
         if let max = schema.maxProperties, object.count > max {
-            issues.append(ValidationIssue(location: location, kind: .tooManyProperties(max: max), input: .object(object)))
+            walk.report(.tooManyProperties(max: max), .object(object))
         }
     }
 
-    private func checkArray(_ array: [JSONValue], _ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+    private func checkArray(_ array: [JSONValue], _ value: JSONValue, _ schema: CompiledSchema, _ walk: inout Walk) {
         if array.count < schema.minItems {
-            issues.append(ValidationIssue(location: location, kind: .tooFewItems(min: schema.minItems), input: value))
+            walk.report(.tooFewItems(min: schema.minItems), value)
         }
         if let max = schema.maxItems, array.count > max {
-            issues.append(ValidationIssue(location: location, kind: .tooManyItems(max: max), input: value))
+            walk.report(.tooManyItems(max: max), value)
         }
         if schema.uniqueItems {
             for i in array.indices where array[..<i].contains(array[i]) {
-                issues.append(ValidationIssue(location: location + [.index(i)], kind: .duplicateItems, input: array[i]))
+                walk.report(at: .index(i), .duplicateItems, array[i])
             }
         }
         if let items = schema.items {
             for (index, item) in array.enumerated() {
-                check(item, items, location + [.index(index)], &issues)
+                if walk.done { return }
+                check(item, items, at: .index(index), &walk)
             }
         }
     }
 
     /// oneOf/anyOf. With a discriminator only the tagged branch is checked, so its issues are
     /// precise (as pydantic's tagged unions report them); otherwise the branches are tried.
-    private func checkUnion(_ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+    private func checkUnion(_ value: JSONValue, _ schema: CompiledSchema, _ walk: inout Walk) {
         if coercion == .pydanticLax {
-            checkPydanticUnion(value, schema, location, &issues)
+            checkPydanticUnion(value, schema, &walk)
             return
         }
         if let discriminator = schema.discriminator, case .object(let object) = value {
-            let tags = discriminator.branches.map(\.tag)
-            guard let tagValue = object[discriminator.propertyName] else {
-                issues.append(ValidationIssue(location: location, kind: .unionTagMissing(property: discriminator.propertyName, expected: tags), input: value))
-                return
+            if let (_, branch) = taggedBranch(object, discriminator, pydanticStyle: false, &walk) {
+                check(value, branch, &walk)
             }
-            guard case .string(let tag) = tagValue, let branch = discriminator.branches.first(where: { $0.tag == tag }) else {
-                let shown = tagValue.stringValue ?? JSONWriter.encodeString(tagValue)
-                issues.append(ValidationIssue(location: location + [.key(discriminator.propertyName)], kind: .unionTagInvalid(property: discriminator.propertyName, tag: shown, expected: tags), input: tagValue))
-                return
-            }
-            check(value, branch.schema, location, &issues)
             return
         }
         let branches = schema.oneOf.isEmpty ? schema.anyOf : schema.oneOf
-        var branchIssues: [[ValidationIssue]] = []
-        var matched = 0
-        for branch in branches {
-            var found: [ValidationIssue] = []
-            check(value, branch, location, &found)
-            if found.isEmpty {
-                matched += 1
-                if schema.oneOf.isEmpty { return }
-            }
-            branchIssues.append(found)
-        }
+        let matched = branches.lazy.filter { isValid(value, against: $0) }.prefix(schema.oneOf.isEmpty ? 1 : 2).count
         if matched == 1 { return }
         if matched > 1 {
-            issues.append(ValidationIssue(location: location, kind: .severalUnionBranchesMatched, input: value))
+            walk.report(.severalUnionBranchesMatched, value)
+            return
+        }
+        if walk.probing {
+            walk.report(.noUnionBranchMatched, value)
             return
         }
         // No branch matched: report the branch that got furthest (fewest issues, none of them a
         // type mismatch at the top), which is what a client usually meant.
-        if let best = branchIssues.min(by: { score($0, location) < score($1, location) }), score(best, location) < Int.max / 2 {
-            issues.append(contentsOf: best)
+        let branchIssues = branches.map { validate(value, against: $0, at: walk.location) }
+        if let best = branchIssues.min(by: { score($0, walk.location) < score($1, walk.location) }), score(best, walk.location) < Int.max / 2 {
+            walk.issues.append(contentsOf: best)
         } else {
-            issues.append(ValidationIssue(location: location, kind: .noUnionBranchMatched, input: value))
+            walk.report(.noUnionBranchMatched, value)
         }
     }
 
@@ -231,38 +258,52 @@ public struct SchemaValidator: Sendable {
     /// the tag in `loc`; a wrong or missing tag is reported at the union itself. Other unions
     /// (smart mode) accept a value any member accepts, and otherwise report every member's
     /// errors, each under the member's label (`["body", 0, "data", "ResultSchemaGeneration", "x"]`).
-    private func checkPydanticUnion(_ value: JSONValue, _ schema: CompiledSchema, _ location: [ValidationIssue.LocationComponent], _ issues: inout [ValidationIssue]) {
+    private func checkPydanticUnion(_ value: JSONValue, _ schema: CompiledSchema, _ walk: inout Walk) {
         if let discriminator = schema.discriminator {
             guard case .object(let object) = value else {
-                issues.append(ValidationIssue(location: location, kind: .wrongType(expected: "object"), input: value, expectedObject: .taggedUnion))
+                walk.report(.wrongType(expected: "object"), value, expectedObject: .taggedUnion)
                 return
             }
-            let tags = discriminator.branches.map(\.tag)
-            guard let tagValue = object[discriminator.propertyName] else {
-                issues.append(ValidationIssue(location: location, kind: .unionTagMissing(property: discriminator.propertyName, expected: tags), input: value))
-                return
+            if let (tag, branch) = taggedBranch(object, discriminator, pydanticStyle: true, &walk) {
+                check(value, branch, at: .key(tag), &walk)
             }
-            guard case .string(let tag) = tagValue, let branch = discriminator.branches.first(where: { $0.tag == tag }) else {
-                let shown = tagValue.stringValue ?? JSONWriter.encodeString(tagValue)
-                issues.append(ValidationIssue(location: location, kind: .unionTagInvalid(property: discriminator.propertyName, tag: shown, expected: tags), input: value))
-                return
-            }
-            check(value, branch.schema, location + [.key(tag)], &issues)
             return
         }
         if case .null = value, PydanticUnionLabel.acceptsNull(schema) { return }
-        var memberIssues: [ValidationIssue] = []
-        for member in PydanticUnionLabel.members(of: schema) {
-            var found: [ValidationIssue] = []
-            check(value, member, location, &found)
-            if found.isEmpty { return }
+        let members = PydanticUnionLabel.members(of: schema)
+        if members.contains(where: { isValid(value, against: $0) }) { return }
+        if walk.probing {
+            walk.report(.noUnionBranchMatched, value)
+            return
+        }
+        for member in members {
             let label = ValidationIssue.LocationComponent.key(PydanticUnionLabel.label(member))
-            for var issue in found {
-                issue.location.insert(label, at: location.count)
-                memberIssues.append(issue)
+            for var issue in validate(value, against: member, at: walk.location) {
+                issue.location.insert(label, at: walk.location.count)
+                walk.issues.append(issue)
             }
         }
-        issues.append(contentsOf: memberIssues)
+    }
+
+    /// The branch a discriminated union's tag selects, or nil after reporting a missing or
+    /// unknown tag. pydantic reports an unknown tag at the union with the whole object as input;
+    /// JSON Schema users expect it at the tag property itself.
+    private func taggedBranch(_ object: JSONValue.JSONObject, _ discriminator: CompiledSchema.Discriminator, pydanticStyle: Bool, _ walk: inout Walk) -> (String, CompiledSchema)? {
+        let tags = discriminator.branches.map(\.tag)
+        guard let tagValue = object[discriminator.propertyName] else {
+            walk.report(.unionTagMissing(property: discriminator.propertyName, expected: tags), .object(object))
+            return nil
+        }
+        guard case .string(let tag) = tagValue, let branch = discriminator.branches.first(where: { $0.tag == tag }) else {
+            let kind = ValidationIssue.Kind.unionTagInvalid(property: discriminator.propertyName, tag: tagValue.stringValue ?? JSONWriter.encodeString(tagValue), expected: tags)
+            if pydanticStyle {
+                walk.report(kind, .object(object))
+            } else {
+                walk.report(at: .key(discriminator.propertyName), kind, tagValue)
+            }
+            return nil
+        }
+        return (tag, branch.schema)
     }
 
     private func score(_ branchIssues: [ValidationIssue], _ location: [ValidationIssue.LocationComponent]) -> Int {

@@ -5,12 +5,15 @@ final class SpecificationCache: @unchecked Sendable {
     private let lock = NSLock()
     private var loaded: [String: OpenAPISpecification] = [:]
 
+    /// The cached document, else `load()`'s. Loading runs outside the lock, so documents can be
+    /// loaded in parallel; if two threads load the same path, the first stored one wins.
     func specification(at path: String, load: () throws -> OpenAPISpecification) throws -> OpenAPISpecification {
-        lock.lock()
-        defer { lock.unlock() }
-        if let cached = loaded[path] { return cached }
+        if let cached = lock.withLock({ loaded[path] }) { return cached }
         let specification = try load()
-        loaded[path] = specification
-        return specification
+        return lock.withLock {
+            if let raced = loaded[path] { return raced }
+            loaded[path] = specification
+            return specification
+        }
     }
 }

@@ -5,11 +5,9 @@ import Foundation
 enum WeaveAuth {
     /// The key or token the request presents, if any.
     static func credential(_ request: HTTPRequest) -> String? {
-        guard let header = request.headers["Authorization"] else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2 else { return nil }
-        let value = parts[1].trimmingCharacters(in: " ")
-        switch parts[0].lowercased() {
+        guard let header = AuthorizationHeader(request) else { return nil }
+        let value = header.credential
+        switch header.scheme {
         case "bearer":
             return value
         case "basic":

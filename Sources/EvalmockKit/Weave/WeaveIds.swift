@@ -6,15 +6,7 @@ enum WeaveIds {
     /// A UUIDv7 (RFC 9562): 48-bit Unix time in milliseconds, version 7, 12 random bits,
     /// variant `10`, 62 random bits; lower-case 8-4-4-4-12, like `generate_id()`.
     static func uuidV7(milliseconds: UInt64 = currentMilliseconds()) -> String {
-        var generator = SystemRandomNumberGenerator()
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - i))) }
-        for i in 6..<16 { bytes[i] = generator.next() }
-        bytes[6] = 0x70 | (bytes[6] & 0x0f)
-        bytes[8] = 0x80 | (bytes[8] & 0x3f)
-        let hex = bytes.map { byte in String(byte, radix: 16).leftPadded(to: 2) }.joined()
-        let characters = Array(hex)
-        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+        UUIDText.v7(milliseconds: milliseconds)
     }
 
     static func currentMilliseconds() -> UInt64 {
@@ -53,11 +45,5 @@ enum WeaveIds {
         hex = hex.replacingOccurrences(of: "-", with: "")
         guard hex.count == 32, hex.allSatisfy(\.isHexDigit), hex.unicodeScalars.allSatisfy(\.isASCII) else { return nil }
         return hex.lowercased()
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
