@@ -8,6 +8,7 @@ import sqlite3
 import threading
 import time
 
+import pytest
 import requests
 
 from load_support import Acknowledged, Worker, missing_writes
@@ -25,7 +26,9 @@ def integrity(db) -> str:
         return connection.execute("PRAGMA integrity_check").fetchone()[0]
 
 
-def test_kill_9_during_a_write_load_loses_no_acknowledged_write(evalmock):
+@pytest.mark.parametrize("flags", [(), ("--no-group-commit",)], ids=["group commit", "a commit per request"])
+def test_kill_9_during_a_write_load_loses_no_acknowledged_write(start_evalmock, flags):
+    evalmock = start_evalmock(*flags, "--log-level", "warning")
     acknowledged = Acknowledged()
     run = v1_run(evalmock)
     stop = threading.Event()
