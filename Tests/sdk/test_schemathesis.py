@@ -4,7 +4,8 @@ a number of examples per operation and a fixed seed (EVALMOCK_SCHEMATHESIS_SEED 
 EVALMOCK_SCHEMATHESIS_EXAMPLES more examples), so the suite stays fast and repeatable.
 
 Exclusions, each explained where it is made: Tests/schemathesis/schemathesis.toml (the QUERY
-method; not_a_server_error for Weave's score_create, which documents its 500) and
+method), Tests/schemathesis/weave-operations.toml (not_a_server_error for Weave's score_create,
+which documents its 500) and
 Tests/schemathesis/evalmock_hooks.py (Scorecard v1 bodies with integers beyond 64 bits).
 """
 from __future__ import annotations
@@ -38,8 +39,11 @@ def test_schemathesis_finds_no_failures(api, start_evalmock, tmp_path):
     server = start_evalmock("--log-level", "warning")
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "evalmock_hooks",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(HOOKS), os.environ.get("PYTHONPATH")]))}
+    config = tmp_path / "schemathesis.toml"
+    config.write_text((HOOKS / "schemathesis.toml").read_text()
+                      + ((HOOKS / f"{api}-operations.toml").read_text() if (HOOKS / f"{api}-operations.toml").exists() else ""))
     command = [
-        sys.executable, "-m", "schemathesis.cli", "--config-file", str(HOOKS / "schemathesis.toml"),
+        sys.executable, "-m", "schemathesis.cli", "--config-file", str(config),
         "run", str(OPENAPI / f"{api}.json"), "--url", server.url + prefix, *auth, *selection,
         "--workers", "1", "--no-color", "--generation-database", "none",
         "--max-examples", os.environ.get("EVALMOCK_SCHEMATHESIS_EXAMPLES", "25"),
