@@ -11,7 +11,8 @@ struct Serve: ParsableCommand {
         Every option can also be set by an environment variable (the flag wins): \
         EVALMOCK_HOST, EVALMOCK_PORT, EVALMOCK_DB, EVALMOCK_OPENAPI_DIR, \
         EVALMOCK_API_KEYS (comma-separated), EVALMOCK_MAX_BODY_BYTES, \
-        EVALMOCK_MAX_JSON_DEPTH, EVALMOCK_REQUEST_TIMEOUT, EVALMOCK_LOG_LEVEL, \
+        EVALMOCK_MAX_JSON_DEPTH, EVALMOCK_MAX_HEADER_BYTES, EVALMOCK_MAX_URI_BYTES, \
+        EVALMOCK_MAX_BATCH_ITEMS, EVALMOCK_MAX_CONNECTIONS, EVALMOCK_REQUEST_TIMEOUT, EVALMOCK_LOG_LEVEL, \
         EVALMOCK_LOG_FORMAT, EVALMOCK_FIXTURES, EVALMOCK_GROUP_COMMIT, \
         EVALMOCK_LENIENT (1 or true), EVALMOCK_NO_CONTROL (1 or true), \
         EVALMOCK_CONTROL_TOKEN, EVALMOCK_JOURNAL_LIMIT.
@@ -38,6 +39,18 @@ struct Serve: ParsableCommand {
 
     @Option(name: .customLong("max-json-depth"), help: "Deepest JSON nesting accepted in a body.")
     var maxJSONDepth: Int = Environment.int("EVALMOCK_MAX_JSON_DEPTH") ?? JSONParser.defaultMaxDepth
+
+    @Option(help: "Largest total of request header fields in bytes; more gets 431 in the API's error format.")
+    var maxHeaderBytes: Int = Environment.int("EVALMOCK_MAX_HEADER_BYTES") ?? TransportLimits().maxHeaderBytes
+
+    @Option(name: .customLong("max-uri-bytes"), help: "Longest path plus query in bytes; longer gets 414 in the API's error format.")
+    var maxURIBytes: Int = Environment.int("EVALMOCK_MAX_URI_BYTES") ?? TransportLimits().maxURIBytes
+
+    @Option(help: "Most items in a batch (a JSON array body); more gets 413 in the API's error format.")
+    var maxBatchItems: Int = Environment.int("EVALMOCK_MAX_BATCH_ITEMS") ?? ServerConfiguration.defaultMaxBatchItems
+
+    @Option(help: "Most open client connections; requests on further connections get 503 and the connection is closed.")
+    var maxConnections: Int = Environment.int("EVALMOCK_MAX_CONNECTIONS") ?? TransportLimits().maxConnections
 
     @Option(help: "Seconds a client may take to send a request or stay idle before it is disconnected.")
     var requestTimeout: Int = Environment.int("EVALMOCK_REQUEST_TIMEOUT") ?? Int(TransportLimits().timeoutSeconds)
@@ -76,6 +89,10 @@ struct Serve: ParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
         guard maxJSONDepth > 0 else { throw ValidationError("--max-json-depth must be positive") }
+        guard maxHeaderBytes > 0 else { throw ValidationError("--max-header-bytes must be positive") }
+        guard maxURIBytes > 0 else { throw ValidationError("--max-uri-bytes must be positive") }
+        guard maxBatchItems > 0 else { throw ValidationError("--max-batch-items must be positive") }
+        guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive") }
         guard requestTimeout > 0 else { throw ValidationError("--request-timeout must be positive") }
     }
 
@@ -94,12 +111,20 @@ struct Serve: ParsableCommand {
         configuration.limits.maxBodyBytes = maxBodyBytes
         configuration.limits.timeoutSeconds = Int32(clamping: requestTimeout)
         configuration.maxJSONDepth = maxJSONDepth
+        configuration.limits.maxHeaderBytes = maxHeaderBytes
+        configuration.limits.maxURIBytes = maxURIBytes
+        configuration.limits.maxConnections = maxConnections
+        configuration.maxBatchItems = maxBatchItems
         configuration.fixturesDirectory = fixturesDirectory ?? Environment.string("EVALMOCK_FIXTURES")
         configuration.lenient = lenient || Environment.flag("EVALMOCK_LENIENT")
 
         configuration.controlAccess = ControlAccess(enabled: !noControl, token: controlToken)
         configuration.journalLimit = journalLimit
 
+        // Before binding, so that the warning is there even when the bind then fails.
+        if !Self.isLoopback(host) {
+            ServerLog.warning("listening on \(host), reachable from other machines; evalmock is a test emulator, not a hardened service")
+        }
         let server: EvalmockServer
         let boundPort: Int
         do {
@@ -113,9 +138,6 @@ struct Serve: ParsableCommand {
         }
         server.stopOnSignals([SIGINT, SIGTERM])
         for line in server.loadedFixtures { ServerLog.info("fixtures loaded: \(line)") }
-        if !Self.isLoopback(host) {
-            ServerLog.warning("listening on \(host), reachable from other machines; evalmock is a test emulator, not a hardened service")
-        }
         let database = server.databaseDescription
         let apis = server.apis.map(\.name).joined(separator: ", ")
         print("evalmock \(EvalmockVersion.current) listening on http://\(host):\(boundPort) (database: \(database); APIs: \(apis)\(configuration.lenient ? "; lenient mode" : ""))")

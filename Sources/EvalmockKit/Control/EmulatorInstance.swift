@@ -22,8 +22,8 @@ final class EmulatorInstance {
         loadedFixtures = try settings.fixturesDirectory.map {
             try FixtureDirectory.load($0, into: apis, maxJSONDepth: settings.maxJSONDepth, snapshots: state.mergeFixtures)
         } ?? []
-        pipeline = RequestPipeline(apis: apis, maxBodyBytes: settings.maxBodyBytes, maxJSONDepth: settings.maxJSONDepth,
-                                   logLevel: settings.logLevel, lenient: settings.lenient)
+        pipeline = RequestPipeline(apis: apis, limits: settings.limits, maxJSONDepth: settings.maxJSONDepth,
+                                   maxBatchItems: settings.maxBatchItems, logLevel: settings.logLevel, lenient: settings.lenient)
     }
 }
 
@@ -32,8 +32,9 @@ struct EmulatorSettings {
     let openAPIDirectory: String
     let apiKeys: [String]
     let fixturesDirectory: String?
-    let maxBodyBytes: Int
+    let limits: TransportLimits
     let maxJSONDepth: Int
+    let maxBatchItems: Int
     let logLevel: Logger.Level
     let lenient: Bool
     /// Switched on for a database once its start-up writes (migrations, fixtures) are committed.

@@ -49,7 +49,8 @@ public enum StateSnapshotFile {
             throw DatabaseOpenError(path: databasePath, reason: error.message)
         }
         let settings = EmulatorSettings(openAPIDirectory: directory, apiKeys: [], fixturesDirectory: nil,
-                                        maxBodyBytes: TransportLimits().maxBodyBytes, maxJSONDepth: JSONParser.defaultMaxDepth, logLevel: .warning,
+                                        limits: TransportLimits(), maxJSONDepth: JSONParser.defaultMaxDepth,
+                                        maxBatchItems: ServerConfiguration.defaultMaxBatchItems, logLevel: .warning,
                                         lenient: false, groupCommit: false)
         return try EmulatorInstance(database: database, settings: settings)
     }

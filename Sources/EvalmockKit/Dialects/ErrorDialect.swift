@@ -9,6 +9,9 @@ public protocol ErrorDialect: Sendable {
     func notFound(method: String, path: String) -> HTTPResponse
     func methodNotAllowed(method: String, path: String, allowed: [String]) -> HTTPResponse
     func payloadTooLarge(limit: Int) -> HTTPResponse
+    /// A request over one of the other limits (headers, URI, batch items, connections), with
+    /// `limit.status`.
+    func limitExceeded(_ limit: ExceededLimit) -> HTTPResponse
     func notImplemented(operationId: String) -> HTTPResponse
     func internalError(_ error: Error) -> HTTPResponse
     /// The answer to a request whose status a test forced (`Prefer: code=429`, a fault rule):

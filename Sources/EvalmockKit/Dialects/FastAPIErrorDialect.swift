@@ -58,6 +58,11 @@ public struct FastAPIErrorDialect: ErrorDialect {
         Self.detail(413, .string("Request body is larger than \(limit) bytes"))
     }
 
+    /// Starlette's `HTTPException` form, as a FastAPI service raises its own limits.
+    public func limitExceeded(_ limit: ExceededLimit) -> HTTPResponse {
+        Self.detail(limit.status, .string(limit.message))
+    }
+
     public func notImplemented(operationId: String) -> HTTPResponse {
         Self.detail(501, .string("evalmock does not emulate the operation '\(operationId)' yet"))
     }

@@ -43,6 +43,10 @@ public enum PydanticErrorRenderer {
             if format == "uuid" {
                 return ("uuid_parsing", "Input should be a valid UUID, invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `\(firstNonHex(issue.input))` at 1", ["error": "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-]"])
             }
+            if format == "uri" {
+                // pydantic's AnyUrl (the `url` crate) on a string without a scheme.
+                return ("url_parsing", "Input should be a valid URL, relative URL without a base", ["error": "relative URL without a base"])
+            }
             return ("value_error", "Value error, input is not a valid \(format)", ["error": .string("input is not a valid \(format)")])
         case .numberTooSmall(let min, let exclusive):
             let bound = number(min)

@@ -68,7 +68,10 @@ final class TestCaseResultStore {
         let filter = "evaluation_id = ?1 AND (?2 IS NULL OR account_id = ?2)"
         let bindings: [SQLiteValue] = [.text(evaluationId), accountId.map(SQLiteValue.text) ?? .null]
         var documents: [JSONValue.JSONObject] = []
-        let offset = Int64(page - 1) * Int64(limit)
+        // A page far beyond any row (the document allows any page up to 2^53) is empty, not an
+        // arithmetic overflow.
+        let product = Int64(page - 1).multipliedReportingOverflow(by: Int64(limit))
+        let offset = product.overflow ? Int64.max : product.partialValue
         try database.statement("SELECT document FROM scale_gp_test_case_results WHERE \(filter) ORDER BY seq LIMIT ?3 OFFSET ?4")
             .query(bindings + [.integer(Int64(limit)), .integer(offset)]) { row in documents.append(try Self.document(row)) }
         let total = try database.statement("SELECT COUNT(*) FROM scale_gp_test_case_results WHERE \(filter)").scalarInt(bindings) ?? 0

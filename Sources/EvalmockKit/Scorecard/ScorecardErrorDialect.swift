@@ -45,6 +45,18 @@ struct ScorecardErrorDialect: ErrorDialect {
                       details: ["limitBytes": .int(limit)])
     }
 
+    func limitExceeded(_ limit: ExceededLimit) -> HTTPResponse {
+        let code: String
+        var details: JSONValue.JSONObject = [:]
+        switch limit {
+        case .headerBytes(let bytes): code = "REQUEST_HEADER_FIELDS_TOO_LARGE"; details["limitBytes"] = .int(bytes)
+        case .uriBytes(let bytes): code = "URI_TOO_LONG"; details["limitBytes"] = .int(bytes)
+        case .batchItems(let count, let items): code = "PAYLOAD_TOO_LARGE"; details = ["items": .int(count), "limitItems": .int(items)]
+        case .connections(let connections): code = "SERVICE_UNAVAILABLE"; details["limitConnections"] = .int(connections)
+        }
+        return Self.apiError(limit.status, code: code, message: limit.message, details: details)
+    }
+
     func notImplemented(operationId: String) -> HTTPResponse {
         Self.apiError(501, code: "NOT_IMPLEMENTED", message: "evalmock does not emulate the operation '\(operationId)' yet",
                       details: ["operationId": .string(operationId)])

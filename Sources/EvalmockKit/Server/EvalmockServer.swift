@@ -34,8 +34,9 @@ public final class EvalmockServer: @unchecked Sendable {
         databaseDescription = configuration.databasePath == ":memory:"
             ? ":memory:" : URL(fileURLWithPath: configuration.databasePath).standardizedFileURL.path
         let settings = EmulatorSettings(openAPIDirectory: openAPIDirectory, apiKeys: configuration.apiKeys,
-                                        fixturesDirectory: configuration.fixturesDirectory, maxBodyBytes: configuration.limits.maxBodyBytes,
-                                        maxJSONDepth: configuration.maxJSONDepth, logLevel: configuration.logLevel,
+                                        fixturesDirectory: configuration.fixturesDirectory, limits: configuration.limits,
+                                        maxJSONDepth: configuration.maxJSONDepth, maxBatchItems: configuration.maxBatchItems,
+                                        logLevel: configuration.logLevel,
                                         lenient: configuration.lenient, groupCommit: configuration.groupCommit)
         let main = try EmulatorInstance(database: database, settings: settings)
         apis = main.apis

@@ -18,15 +18,19 @@ public final class RequestPipeline {
 
     private var router = Router<Route>()
     private let apis: [EmulatedAPI]
-    private let maxBodyBytes: Int
+    private let limits: TransportLimits
+    private let maxBatchItems: Int
     private let log: Logger
 
-    public init(apis: [EmulatedAPI], maxBodyBytes: Int, maxJSONDepth: Int = JSONParser.defaultMaxDepth, logLevel: Logger.Level = .info, lenient: Bool = false) {
+    public init(apis: [EmulatedAPI], limits: TransportLimits = TransportLimits(),
+                maxJSONDepth: Int = JSONParser.defaultMaxDepth, maxBatchItems: Int = ServerConfiguration.defaultMaxBatchItems,
+                logLevel: Logger.Level = .info, lenient: Bool = false) {
         self.apis = apis
         var log = Logger(label: "evalmock.pipeline")
         log.logLevel = logLevel
         self.log = log
-        self.maxBodyBytes = maxBodyBytes
+        self.limits = limits
+        self.maxBatchItems = maxBatchItems
         for api in apis {
             let handlers = api.handlers
             let deeperRules = api.deeperRules
@@ -46,7 +50,15 @@ public final class RequestPipeline {
 
     /// Answers one request to an emulated path (the access log is written by the caller).
     public func respond(to request: HTTPRequest) -> HTTPResponse {
-        switch router.match(method: request.method, path: request.path) {
+        let match = router.match(method: request.method, path: request.path)
+        if let exceeded = exceededLimit(request) {
+            let dialect: any ErrorDialect
+            if case .found(let route, _, _) = match { dialect = route.api.errorDialect } else { dialect = self.dialect(forPath: request.path) }
+            var response = dialect.limitExceeded(exceeded)
+            response.headers.set("Connection", "close")
+            return response
+        }
+        switch match {
         case .notFound:
             return dialect(forPath: request.path).notFound(method: request.method, path: request.path)
         case .methodNotAllowed(let allowed):
@@ -60,8 +72,8 @@ public final class RequestPipeline {
 
     private func respond(to request: HTTPRequest, route: Route, pathParameters: [String: String]) -> HTTPResponse {
         let dialect = route.api.errorDialect
-        if request.body.count > maxBodyBytes {
-            var response = dialect.payloadTooLarge(limit: maxBodyBytes)
+        if request.body.count > limits.maxBodyBytes {
+            var response = dialect.payloadTooLarge(limit: limits.maxBodyBytes)
             response.headers.set("Connection", "close")
             return response
         }
@@ -75,6 +87,10 @@ public final class RequestPipeline {
         case .failure(let failure):
             return dialect.validationFailed(failure.issues)
         case .success(let input):
+            // After validation, as a FastAPI service checks a batch's length in its handler.
+            if case .array(let items)? = input.body, items.count > maxBatchItems {
+                return dialect.limitExceeded(.batchItems(count: items.count, limit: maxBatchItems))
+            }
             do {
                 var response = try handler(OperationContext(request: request, input: input, operation: route.operation))
                 response.ifNotCommitted = { dialect.internalError(CommitFailure()) }
@@ -84,6 +100,18 @@ public final class RequestPipeline {
                 return dialect.internalError(error)
             }
         }
+    }
+
+    /// The limits checked before routing matters: the transport's verdict on the connection,
+    /// then the URI's and the header fields' sizes (as they arrived, before any decoding).
+    private func exceededLimit(_ request: HTTPRequest) -> ExceededLimit? {
+        if let exceeded = request.exceededLimit { return exceeded }
+        let uriBytes = request.path.utf8.count + (request.rawQuery.map { $0.utf8.count + 1 } ?? 0)
+        if uriBytes > limits.maxURIBytes { return .uriBytes(limit: limits.maxURIBytes) }
+        // Each field as it travels: `name: value` and CRLF.
+        let headerBytes = request.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+        if headerBytes > limits.maxHeaderBytes { return .headerBytes(limit: limits.maxHeaderBytes) }
+        return nil
     }
 
     /// The default mode holds a request to the service's checks. `--lenient` holds it to the

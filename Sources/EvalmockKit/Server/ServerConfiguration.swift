@@ -12,6 +12,10 @@ public struct ServerConfiguration: Sendable {
     public var apiKeys: [String] = []
     public var limits = TransportLimits()
     public var maxJSONDepth = JSONParser.defaultMaxDepth
+    /// Most items in a batch (a body that is a JSON array); more is a 413 in the API's dialect.
+    public var maxBatchItems = ServerConfiguration.defaultMaxBatchItems
+    /// Lets any batch that fits the default body limit through (about 37,000 Scale GP items).
+    public static let defaultMaxBatchItems = 50_000
     /// `info` logs one line per request; `warning` and above keep only problems.
     public var logLevel: Logger.Level = .info
     /// Commit the writes of all requests ready in one event-loop iteration together, answering

@@ -8,11 +8,23 @@ public struct TransportLimits: Sendable {
     /// Largest body the pipeline sees. Bodies up to `bodyCeilingFactor` times this are read and
     /// answered 413 in the API's own dialect; larger ones are cut off by libevent itself.
     public var maxBodyBytes: Int = 16 * 1024 * 1024
+    /// Largest total of header fields the pipeline sees (431 above it). Up to
+    /// `headerCeilingFactor` times this (request line included) the request is read and answered
+    /// in the API's dialect; beyond that libevent stops reading and answers its own 413.
     public var maxHeaderBytes: Int = 64 * 1024
-    /// Seconds a connection may stay idle or trickle a request (slow-client protection).
+    /// Longest path plus query (414 above it). libevent counts the request line against the
+    /// header ceiling, so URIs beyond that ceiling get libevent's own answer as well. The
+    /// default leaves room for what clients really send: Weave's delete of 1,000 UUIDs in the
+    /// query is about 47 KB.
+    public var maxURIBytes: Int = 64 * 1024
+    /// Seconds a connection gets to deliver each complete request, counted from its opening or
+    /// from the previous answer; trickling (slowloris) and idle connections are closed after it.
     public var timeoutSeconds: Int32 = 30
+    /// Open client connections; requests on connections beyond it are answered 503 and closed.
+    public var maxConnections: Int = 1000
 
     static let bodyCeilingFactor = 4
+    static let headerCeilingFactor = 4
 
     public init() {}
 }
@@ -39,6 +51,7 @@ public final class EventLoopHTTPServer {
     private let http: OpaquePointer
     private let limits: TransportLimits
     private let respond: Responder
+    private let connections: ConnectionGuard
     private var signalEvents: [OpaquePointer] = []
     /// Holds replies until their writes are committed (group commit); nil sends at once.
     public var replyGate: ReplyGate?
@@ -60,13 +73,17 @@ public final class EventLoopHTTPServer {
         self.http = http
         self.limits = limits
         self.respond = respond
+        self.connections = ConnectionGuard(limits: limits)
+        connections.install(on: http)
 
         let methods = EVHTTP_REQ_GET.rawValue | EVHTTP_REQ_POST.rawValue | EVHTTP_REQ_HEAD.rawValue
             | EVHTTP_REQ_PUT.rawValue | EVHTTP_REQ_DELETE.rawValue | EVHTTP_REQ_PATCH.rawValue
-            | EVHTTP_REQ_OPTIONS.rawValue
+            | EVHTTP_REQ_OPTIONS.rawValue | EVHTTP_REQ_TRACE.rawValue | EVHTTP_REQ_CONNECT.rawValue
+        // Every method libevent parses reaches the router, which answers 405 in the API's dialect
+        // (with `Allow`), as the real services do; otherwise libevent sends its own HTML 501.
         evhttp_set_allowed_methods(http, UInt16(methods))
         evhttp_set_max_body_size(http, Int(limits.maxBodyBytes * TransportLimits.bodyCeilingFactor))
-        evhttp_set_max_headers_size(http, Int(limits.maxHeaderBytes))
+        evhttp_set_max_headers_size(http, max(limits.maxHeaderBytes, limits.maxURIBytes) * TransportLimits.headerCeilingFactor)
         evhttp_set_timeout(http, limits.timeoutSeconds)
         evhttp_set_default_content_type(http, "application/json")
         evhttp_set_gencb(http, { request, context in
@@ -84,6 +101,7 @@ public final class EventLoopHTTPServer {
         for event in signalEvents { event_free(event) }
         if let releaseEvent { event_free(releaseEvent) }
         evhttp_free(http)
+        connections.releaseAll()
         event_base_free(base)
     }
 
@@ -147,9 +165,15 @@ public final class EventLoopHTTPServer {
     // MARK: - One request
 
     private func handle(_ raw: OpaquePointer) {
-        let request = readRequest(raw)
+        let connection = connections.requestArrived(on: evhttp_request_get_connection(raw))
+        var request = readRequest(raw)
+        if connection?.overLimit == true { request.exceededLimit = .connections(limit: limits.maxConnections) }
         var response = respond(request)
         if request.method == "HEAD" { response.body = [] }
+        if Self.leavesBodyUnread(request) { response.headers.set("Connection", "close") }
+        // The deadline restarts now, whether the reply goes out at once, later, or after the
+        // group commit.
+        connections.responseSent(on: connection)
         switch response.delivery {
         case .immediate:
             deliver(response, to: raw)
@@ -281,7 +305,16 @@ public final class EventLoopHTTPServer {
         evbuffer_free(buffer)
     }
 
-    private static func methodName(_ command: evhttp_cmd_type) -> String {
+    /// libevent 2.1 reads no body for HEAD, TRACE and CONNECT: a body sent with one stays in
+    /// the buffer and would be parsed as the next request line (libevent then answers 501 to a
+    /// request the client never sent). Closing the connection after the answer discards it.
+    private static func leavesBodyUnread(_ request: HTTPRequest) -> Bool {
+        guard ["HEAD", "TRACE", "CONNECT"].contains(request.method) else { return false }
+        if request.headers["Transfer-Encoding"] != nil { return true }
+        return request.headers["Content-Length"].map { $0.filter { $0 != " " } != "0" } ?? false
+    }
+
+        private static func methodName(_ command: evhttp_cmd_type) -> String {
         switch command {
         case EVHTTP_REQ_GET: return "GET"
         case EVHTTP_REQ_POST: return "POST"

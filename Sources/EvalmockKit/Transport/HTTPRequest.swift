@@ -7,6 +7,9 @@ public struct HTTPRequest: Sendable {
     public var rawQuery: String?
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// A limit the transport found exceeded before the request reached the pipeline (the
+    /// connection limit); the pipeline answers it in the API's dialect.
+    public var exceededLimit: ExceededLimit?
 
     public init(method: String, path: String, rawQuery: String? = nil, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.method = method

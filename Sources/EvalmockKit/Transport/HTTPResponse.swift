@@ -39,6 +39,7 @@ public struct HTTPResponse: Sendable {
         case 415: return "Unsupported Media Type"
         case 422: return "Unprocessable Entity"
         case 429: return "Too Many Requests"
+        case 431: return "Request Header Fields Too Large"
         case 500: return "Internal Server Error"
         case 501: return "Not Implemented"
         case 502: return "Bad Gateway"

@@ -9,6 +9,8 @@ enum FormatChecker {
         case "date-time": return isDateTime(string)
         case "date": return string.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil
         case "email": return string.wholeMatch(of: /[^@\s]+@[^@\s]+/) != nil
+        // RFC 3986 absolute URI: a scheme, a colon, no spaces (what pydantic's AnyUrl demands).
+        case "uri": return string.wholeMatch(of: /[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*/) != nil
         default: return true
         }
     }

@@ -55,6 +55,13 @@ public struct OperationInputValidator: Sendable {
                 if rule.required || !rule.schema.required.isEmpty {
                     issues.append(ValidationIssue(location: [.key("body")], kind: .missing, input: nil))
                 }
+            } else if schemaValidator.coercion == .pydanticLax, Self.declaresOtherThanJSON(request.headers["Content-Type"]) {
+                // FastAPI parses a body as JSON only when the Content-Type is absent or JSON;
+                // otherwise the field is validated against the raw body, which fails as a
+                // model or list would fail for a string.
+                let raw = JSONValue.string(String(decoding: request.body, as: UTF8.self))
+                issues += schemaValidator.validate(raw, against: rule.schema, at: [.key("body")])
+                body = raw
             } else {
                 do {
                     let parsed = try JSONParser.parse(request.body, maxDepth: maxJSONDepth)
@@ -69,10 +76,22 @@ public struct OperationInputValidator: Sendable {
         }
 
         if !issues.isEmpty { return .failure(ValidationFailure(issues: issues)) }
+        if schemaValidator.coercion == .pydanticLax, let parsed = body, let rule = operation.body {
+            body = PydanticLaxConversion().convert(parsed, rule.schema)
+        }
         return .success(OperationInput(pathParameters: pathParameters, query: query, body: body))
     }
 
-    private static func isWhitespace(_ byte: UInt8) -> Bool {
+    /// FastAPI's test: `application/json` or `application/*+json`, parameters ignored.
+    static func declaresOtherThanJSON(_ contentType: String?) -> Bool {
+        guard let contentType, !contentType.isEmpty else { return false }
+        let mediaType = String(contentType.split(separator: ";", maxSplits: 1).first ?? "").trimmingWhitespace().lowercased()
+        guard mediaType.hasPrefix("application/") else { return true }
+        let subtype = mediaType.dropFirst("application/".count)
+        return !(subtype == "json" || subtype.hasSuffix("+json"))
+    }
+
+        private static func isWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0a || byte == 0x0d
     }
 

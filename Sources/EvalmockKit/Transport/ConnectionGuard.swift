@@ -1,0 +1,126 @@
+import CLibevent
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What evhttp in libevent 2.1 does not offer: a count of open client connections and a
+/// deadline for each request. `evhttp_set_timeout` is an idle timeout that every received byte
+/// resets, so a client trickling a header line every few seconds (slowloris) would hold its
+/// connection for ever; the deadline here is not reset by traffic.
+///
+/// evhttp creates each connection's bufferevent through `evhttp_set_bevcb`, which is where a
+/// connection is counted and its deadline armed. The guard holds a reference on the bufferevent
+/// so that the socket stays valid for as long as the guard may still shut it down; it lets go
+/// when evhttp closes the connection (`evhttp_connection_set_closecb`, installed at its first
+/// request) or when the deadline passes. A connection that a client closes before completing a
+/// request is therefore counted until its deadline.
+///
+/// Everything here runs on the event-loop thread.
+final class ConnectionGuard {
+    final class Connection {
+        let bufferevent: OpaquePointer
+        /// Beyond `maxConnections` when it was opened: its requests are refused.
+        let overLimit: Bool
+        var deadline: OpaquePointer?
+        var closeWatched = false
+        unowned let owner: ConnectionGuard
+
+        init(bufferevent: OpaquePointer, overLimit: Bool, owner: ConnectionGuard) {
+            self.bufferevent = bufferevent
+            self.overLimit = overLimit
+            self.owner = owner
+        }
+    }
+
+    private let limits: TransportLimits
+    /// Connections not yet released, by bufferevent. The reference the guard holds on each
+    /// bufferevent (and evhttp's, while the connection lives) keeps these pointers unique.
+    private var open: [OpaquePointer: Connection] = [:]
+
+    var openCount: Int { open.count }
+
+    init(limits: TransportLimits) {
+        self.limits = limits
+    }
+
+    /// Installs the guard on `http`; `self` must outlive it.
+    func install(on http: OpaquePointer) {
+        evhttp_set_bevcb(http, { base, context in
+            guard let base, let context else { return nil }
+            return Unmanaged<ConnectionGuard>.fromOpaque(context).takeUnretainedValue().connectionOpened(base: base)
+        }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    private func connectionOpened(base: OpaquePointer) -> OpaquePointer? {
+        // What evhttp itself creates when there is no callback.
+        guard let bufferevent = bufferevent_socket_new(base, -1, Int32(BEV_OPT_CLOSE_ON_FREE.rawValue)) else { return nil }
+        bufferevent_incref(bufferevent)
+        let connection = Connection(bufferevent: bufferevent, overLimit: open.count >= limits.maxConnections, owner: self)
+        // The timer exists only while the connection is in `open`, which keeps it alive.
+        connection.deadline = event_new(base, -1, 0, { _, _, context in
+            guard let context else { return }
+            let connection = Unmanaged<Connection>.fromOpaque(context).takeUnretainedValue()
+            connection.owner.deadlinePassed(connection)
+        }, Unmanaged.passUnretained(connection).toOpaque())
+        open[bufferevent] = connection
+        arm(connection)
+        return bufferevent
+    }
+
+    /// A complete request arrived: the deadline stops until its answer is sent.
+    func requestArrived(on evcon: OpaquePointer?) -> Connection? {
+        guard let evcon, let bufferevent = evhttp_connection_get_bufferevent(evcon),
+              let connection = open[bufferevent] else { return nil }
+        if let deadline = connection.deadline { event_del(deadline) }
+        if !connection.closeWatched {
+            connection.closeWatched = true
+            // The bufferevent, not a Swift object, identifies the connection here: evhttp may
+            // call this twice (reset, then free), and after a release the lookup finds nothing.
+            evhttp_connection_set_closecb(evcon, { evcon, context in
+                guard let evcon, let context, let bufferevent = evhttp_connection_get_bufferevent(evcon) else { return }
+                Unmanaged<ConnectionGuard>.fromOpaque(context).takeUnretainedValue().connectionClosed(bufferevent)
+            }, Unmanaged.passUnretained(self).toOpaque())
+        }
+        return connection
+    }
+
+    /// The answer is handed to evhttp (or held until its group commit): its delivery and the
+    /// next request get a new deadline.
+    func responseSent(on connection: Connection?) {
+        guard let connection, open[connection.bufferevent] === connection else { return }
+        arm(connection)
+    }
+
+    private func arm(_ connection: Connection) {
+        guard let deadline = connection.deadline else { return }
+        var timeout = timeval(tv_sec: Int(limits.timeoutSeconds), tv_usec: 0)
+        event_add(deadline, &timeout)
+    }
+
+    private func deadlinePassed(_ connection: Connection) {
+        // Shutting the socket down makes evhttp see the end of the stream and free the
+        // connection in its own way; the socket is still open because the guard holds a reference.
+        let fd = bufferevent_getfd(connection.bufferevent)
+        if fd >= 0 { shutdown(fd, Int32(SHUT_RDWR)) }
+        release(connection)
+    }
+
+    private func connectionClosed(_ bufferevent: OpaquePointer) {
+        if let connection = open[bufferevent] { release(connection) }
+    }
+
+    private func release(_ connection: Connection) {
+        guard open[connection.bufferevent] === connection else { return }
+        open[connection.bufferevent] = nil
+        if let deadline = connection.deadline {
+            event_free(deadline)
+            connection.deadline = nil
+        }
+        bufferevent_decref(connection.bufferevent)
+    }
+
+    /// Lets go of every connection still held; call after `evhttp_free`, before the base goes.
+    func releaseAll() {
+        for connection in Array(open.values) { release(connection) }
+    }
+}

@@ -1,0 +1,63 @@
+import OpenAPIKit
+import XCTest
+@testable import EvalmockKit
+
+/// What pydantic hands the service after lax validation is what evalmock stores and returns.
+final class PydanticLaxConversionTests: XCTestCase {
+    static let document = #"""
+    {
+      "openapi": "3.1.0",
+      "info": {"title": "t", "version": "1"},
+      "paths": {},
+      "components": {"schemas": {
+        "Item": {"type": "object", "properties": {
+          "count": {"type": "integer"},
+          "ratio": {"type": "number"},
+          "flag": {"type": "boolean"},
+          "either": {"anyOf": [{"type": "integer"}, {"type": "string"}]},
+          "maybe": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+          "list": {"type": "array", "items": {"type": "integer"}},
+          "free": {},
+          "link": {"type": "string", "format": "uri"}
+        }}
+      }}
+    }
+    """#
+
+    var item: CompiledSchema!
+
+    override func setUpWithError() throws {
+        let document = try JSONValueDecoder().decode(OpenAPI.Document.self, from: Array(Self.document.utf8))
+        item = try XCTUnwrap(OpenAPISpecification(document: document).componentSchema("Item"))
+    }
+
+    private func converted(_ json: String) throws -> String {
+        let value = try JSONParser.parse(json)
+        XCTAssertTrue(SchemaValidator(coercion: .pydanticLax).isValid(value, against: item), json)
+        return JSONWriter.encodeString(PydanticLaxConversion().convert(value, item))
+    }
+
+    func testScalarsBecomeTheDeclaredType() throws {
+        XCTAssertEqual(try converted(#"{"count":false,"ratio":"2.5","flag":"yes"}"#), #"{"count":0,"ratio":2.5,"flag":true}"#)
+        XCTAssertEqual(try converted(#"{"count":"7","flag":0}"#), #"{"count":7,"flag":false}"#)
+        XCTAssertEqual(try converted(#"{"count":3.0}"#), #"{"count":3}"#)
+    }
+
+    func testUnionsKeepAnExactMatchAndConvertOtherwise() throws {
+        XCTAssertEqual(try converted(#"{"either":"1"}"#), #"{"either":"1"}"#, "a string matches the string member exactly")
+        XCTAssertEqual(try converted(#"{"maybe":"5","list":["1",true]}"#), #"{"maybe":5,"list":[1,1]}"#)
+        XCTAssertEqual(try converted(#"{"maybe":null}"#), #"{"maybe":null}"#)
+    }
+
+    func testFreeFormValuesAndNumberTextAreUntouched() throws {
+        XCTAssertEqual(try converted(#"{"free":{"a":"1","b":true,"c":1.50},"ratio":1.50}"#), #"{"free":{"a":"1","b":true,"c":1.50},"ratio":1.50}"#)
+    }
+
+    func testURIFormatNeedsAScheme() {
+        XCTAssertTrue(FormatChecker.accepts("https://example.com/a b", format: "uri") == false)
+        XCTAssertTrue(FormatChecker.accepts("https://example.com/x?y=1", format: "uri"))
+        XCTAssertTrue(FormatChecker.accepts("s3://bucket/key", format: "uri"))
+        XCTAssertFalse(FormatChecker.accepts("0", format: "uri"))
+        XCTAssertFalse(FormatChecker.accepts("/relative/path", format: "uri"))
+    }
+}
