@@ -26,6 +26,19 @@ final class ScaleGPHistoryTests: XCTestCase {
         XCTAssertEqual(server.request("GET", "/v4/evaluations/e-old/test-case-results/r-old/history/2", headers: key).status, 404)
     }
 
+    /// Found by schemathesis: `page` × `limit` overflowed and stopped the server.
+    func testAPageFarBeyondTheHistoryIsEmptyNotACrash() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let created = server.request("POST", "/v4/evaluations/e/test-case-results", body: #"{"application_spec_id":"s","evaluation_dataset_version_num":"1","test_case_id":"t","test_case_evaluation_data":{"generation_output":"x"}}"#, headers: key)
+        XCTAssertEqual(created.status, 200, created.text)
+        for path in ["/v4/evaluations/e/test-case-results/history/1", "/v4/evaluations/e/test-case-results"] {
+            let page = server.request("GET", path + "?page=60750227558916096&limit=429", headers: key)
+            XCTAssertEqual(page.status, 200, page.text)
+            XCTAssertEqual(page.json["items"], .array([]))
+        }
+    }
+
     func testLenientModeCompletesAndKeepsAResultFirstReadUnderAMadeUpId() throws {
         let server = try TestServer { $0.lenient = true }
         defer { server.stop() }

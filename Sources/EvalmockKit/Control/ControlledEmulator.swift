@@ -57,7 +57,7 @@ final class ControlledEmulator {
             log.error("namespace \(namespace) cannot be opened: \(error)")
             return ControlEndpoints.error(500, "namespace_unavailable", "namespace '\(namespace)' cannot be opened: \(error)")
         }
-        let api = instance.pipeline.owningAPI(of: request)
+        var api: EmulatedAPI?
         var forcedBy: String?
         var response: HTTPResponse
         var delay = 0
@@ -75,21 +75,25 @@ final class ControlledEmulator {
                 response = HTTPResponse(status: 0)
                 response.delivery = .dropConnection(afterMilliseconds: delay)
             } else if let status = rule.status {
-                response = api.errorDialect.forcedError(status: status)
+                let owner = instance.pipeline.owningAPI(of: request)
+                api = owner
+                response = owner.errorDialect.forcedError(status: status)
                 if let retryAfter = rule.retryAfter { response.headers.set("Retry-After", retryAfter) }
             } else {
-                response = instance.pipeline.respond(to: request)
+                (response, api) = instance.pipeline.respondWithOwner(to: request)
             }
         } else if let prefer = PreferHeader(request.headers) {
             delay = prefer.delayMilliseconds
             if let code = prefer.code {
                 forcedBy = "prefer"
-                response = api.errorDialect.forcedError(status: code)
+                let owner = instance.pipeline.owningAPI(of: request)
+                api = owner
+                response = owner.errorDialect.forcedError(status: code)
             } else {
-                response = instance.pipeline.respond(to: request)
+                (response, api) = instance.pipeline.respondWithOwner(to: request)
             }
         } else {
-            response = instance.pipeline.respond(to: request)
+            (response, api) = instance.pipeline.respondWithOwner(to: request)
         }
         if delay > 0, response.delivery == .immediate { response.delivery = .delayed(milliseconds: delay) }
         let handled = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
@@ -97,7 +101,7 @@ final class ControlledEmulator {
         if case .dropConnection = response.delivery { dropped = true } else { dropped = false }
         do {
             try journal.record(RequestJournal.Entry(
-                namespace: namespace, api: api.name, request: request, response: dropped ? nil : response,
+                namespace: namespace, api: (api ?? instance.pipeline.owningAPI(of: request)).name, request: request, response: dropped ? nil : response,
                 durationMilliseconds: handled + Double(delay), forcedBy: forcedBy))
         } catch {
             log.error("journal write failed: \(error)")

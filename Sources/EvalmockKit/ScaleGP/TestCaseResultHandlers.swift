@@ -14,13 +14,25 @@ struct TestCaseResultHandlers {
     func createBatch(_ context: OperationContext) throws -> HTTPResponse {
         let items = context.body.arrayValue ?? []
         let created = try create(items.map { $0.objectValue ?? [:] }, context)
-        return .json(200, .array(created.map(JSONValue.object)))
+        // The stored JSON texts are the answer's items: a 1,000-item batch is not encoded twice.
+        var body: [UInt8] = [UInt8(ascii: "[")]
+        body.reserveCapacity(created.reduce(2) { $0 + $1.utf8.count + 1 })
+        for (index, text) in created.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(contentsOf: text.utf8)
+        }
+        body.append(UInt8(ascii: "]"))
+        var headers = HTTPHeaders()
+        headers.set("Content-Type", "application/json")
+        return HTTPResponse(status: 200, headers: headers, body: body)
     }
 
     /// `POST .../test-case-results`: one `TestCaseResultRequest`.
     func createOne(_ context: OperationContext) throws -> HTTPResponse {
         let created = try create([context.body.objectValue ?? [:]], context)
-        return .json(200, .object(created[0]))
+        var headers = HTTPHeaders()
+        headers.set("Content-Type", "application/json")
+        return HTTPResponse(status: 200, headers: headers, body: Array(created[0].utf8))
     }
 
     /// `GET .../test-case-results`: page pagination, `page` from 1, `limit` 1–10,000 (default 100).
@@ -82,13 +94,18 @@ struct TestCaseResultHandlers {
         return true
     }
 
-    private func create(_ requests: [JSONValue.JSONObject], _ context: OperationContext) throws -> [JSONValue.JSONObject] {
+    /// Creates and stores results; returns each one's JSON text.
+    private func create(_ requests: [JSONValue.JSONObject], _ context: OperationContext) throws -> [String] {
         try store.transaction {
-            try requests.map { request in
-                var document = documents.create(from: request, origin: try origin(id: ScaleGPIdentifiers.newId(), context))
+            // One caller, clock reading and evaluation look-up per request, not per item: a
+            // 1,000-item batch spent a fifth of its time repeating them.
+            let shared = try origin(id: "", context)
+            return try requests.map { request in
+                var origin = shared
+                origin.id = ScaleGPIdentifiers.newId()
+                var document = documents.create(from: request, origin: origin)
                 if let completion { document = completion.complete(document) }
-                try store.insert(document)
-                return document
+                return try store.insert(document)
             }
         }
     }

@@ -53,7 +53,7 @@ final class TestCaseResultHistoryStore {
             """
         let bindings: [SQLiteValue] = [.text(evaluationId), .text(num), accountId.map(SQLiteValue.text) ?? .null]
         var documents: [JSONValue.JSONObject] = []
-        let offset = Int64(page - 1) * Int64(limit)
+        let offset = TestCaseResultStore.offset(page: page, limit: limit)
         try database.statement("SELECT document FROM (\(versions)) ORDER BY seq LIMIT ?4 OFFSET ?5")
             .query(bindings + [.integer(Int64(limit)), .integer(offset)]) { row in documents.append(try Self.document(row)) }
         let total = try database.statement("SELECT COUNT(*) FROM (\(versions))").scalarInt(bindings) ?? 0

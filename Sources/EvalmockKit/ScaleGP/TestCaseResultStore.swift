@@ -35,14 +35,18 @@ final class TestCaseResultStore {
         try database.statement("SELECT 1 FROM scale_gp_evaluations WHERE id = ?").scalarInt([.text(evaluationId)]) != nil
     }
 
-    func insert(_ document: JSONValue.JSONObject) throws {
+    /// Stores a new result; returns its JSON text, which is also the answer's (encoded once).
+    @discardableResult
+    func insert(_ document: JSONValue.JSONObject) throws -> String {
+        let text = JSONWriter.encodeString(.object(document))
         try database.statement("INSERT INTO scale_gp_test_case_results (id, evaluation_id, account_id, document) VALUES (?, ?, ?, ?)")
             .execute([
                 .text(document["id"]?.stringValue ?? ""),
                 .text(document["evaluation_id"]?.stringValue ?? ""),
                 .text(document["account_id"]?.stringValue ?? ""),
-                .text(JSONWriter.encodeString(.object(document))),
+                .text(text),
             ])
+        return text
     }
 
     /// The result's next version (see `TestCaseResultHistoryStore`).
@@ -63,15 +67,19 @@ final class TestCaseResultStore {
         var total: Int
     }
 
+    /// The row offset of a 1-based page. A page far beyond any row (the document allows any
+    /// page up to 2^53) is empty, not an arithmetic overflow.
+    static func offset(page: Int, limit: Int) -> Int64 {
+        let product = Int64(page - 1).multipliedReportingOverflow(by: Int64(limit))
+        return product.overflow ? Int64.max : product.partialValue
+    }
+
     /// One page (1-based) of an evaluation's results in creation order, optionally of one account.
     func list(evaluationId: String, accountId: String?, page: Int, limit: Int) throws -> Page {
         let filter = "evaluation_id = ?1 AND (?2 IS NULL OR account_id = ?2)"
         let bindings: [SQLiteValue] = [.text(evaluationId), accountId.map(SQLiteValue.text) ?? .null]
         var documents: [JSONValue.JSONObject] = []
-        // A page far beyond any row (the document allows any page up to 2^53) is empty, not an
-        // arithmetic overflow.
-        let product = Int64(page - 1).multipliedReportingOverflow(by: Int64(limit))
-        let offset = product.overflow ? Int64.max : product.partialValue
+        let offset = Self.offset(page: page, limit: limit)
         try database.statement("SELECT document FROM scale_gp_test_case_results WHERE \(filter) ORDER BY seq LIMIT ?3 OFFSET ?4")
             .query(bindings + [.integer(Int64(limit)), .integer(offset)]) { row in documents.append(try Self.document(row)) }
         let total = try database.statement("SELECT COUNT(*) FROM scale_gp_test_case_results WHERE \(filter)").scalarInt(bindings) ?? 0

@@ -50,23 +50,28 @@ public final class RequestPipeline {
 
     /// Answers one request to an emulated path (the access log is written by the caller).
     public func respond(to request: HTTPRequest) -> HTTPResponse {
+        respondWithOwner(to: request).response
+    }
+
+    /// The answer, and the API it belongs to (see `owningAPI(of:)`), from one route match.
+    public func respondWithOwner(to request: HTTPRequest) -> (response: HTTPResponse, owner: EmulatedAPI) {
         let match = router.match(method: request.method, path: request.path)
+        let owner: EmulatedAPI
+        if case .found(let route, _, _) = match { owner = route.api } else { owner = api(forPath: request.path) }
         if let exceeded = exceededLimit(request) {
-            let dialect: any ErrorDialect
-            if case .found(let route, _, _) = match { dialect = route.api.errorDialect } else { dialect = self.dialect(forPath: request.path) }
-            var response = dialect.limitExceeded(exceeded)
+            var response = owner.errorDialect.limitExceeded(exceeded)
             response.headers.set("Connection", "close")
-            return response
+            return (response, owner)
         }
         switch match {
         case .notFound:
-            return dialect(forPath: request.path).notFound(method: request.method, path: request.path)
+            return (owner.errorDialect.notFound(method: request.method, path: request.path), owner)
         case .methodNotAllowed(let allowed):
-            var response = dialect(forPath: request.path).methodNotAllowed(method: request.method, path: request.path, allowed: allowed)
+            var response = owner.errorDialect.methodNotAllowed(method: request.method, path: request.path, allowed: allowed)
             response.headers.set("Allow", allowed.joined(separator: ", "))
-            return response
+            return (response, owner)
         case .found(let route, let parameters, _):
-            return respond(to: request, route: route, pathParameters: parameters)
+            return (respond(to: request, route: route, pathParameters: parameters), owner)
         }
     }
 
