@@ -31,9 +31,6 @@ public final class SQLiteDatabase {
             }
             if path != ":memory:" { try execute("PRAGMA journal_mode=WAL") }
             try execute("PRAGMA synchronous=NORMAL")
-            // Checkpoint the WAL every ~40 MB instead of ~4 MB: fewer fsyncs under a load of
-            // large batches, at the cost of a larger -wal file between checkpoints.
-            try execute("PRAGMA wal_autocheckpoint=10000")
             try execute("PRAGMA foreign_keys=ON")
         } catch {
             sqlite3_close_v2(connection)
