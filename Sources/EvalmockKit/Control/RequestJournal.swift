@@ -57,6 +57,11 @@ final class RequestJournal {
 
     func record(_ entry: Entry) throws {
         guard limit > 0 else { return }
+        // Only the part of a body the journal keeps is held: a 16 MiB batch must not stay in
+        // memory until the journal is written.
+        var entry = entry
+        if entry.request.body.count > Self.bodyLimit { entry.request.body = Array(entry.request.body.prefix(Self.bodyLimit)) }
+        if let body = entry.response?.body, body.count > Self.bodyLimit { entry.response?.body = Array(body.prefix(Self.bodyLimit)) }
         pending.append((Timestamp.nowISO8601(), entry))
         pendingBytes += Self.size(entry)
         if pending.count > limit, let evicted = pending.popFirst() { pendingBytes -= Self.size(evicted.entry) }
