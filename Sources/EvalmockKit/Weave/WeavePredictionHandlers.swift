@@ -34,29 +34,13 @@ struct WeavePredictionHandlers {
         return .json(200, .object(["prediction_id": .string(id)]))
     }
 
-    func read(_ request: WeaveRequest) throws -> HTTPResponse {
-        try request.checkRefs(pathParameters: ["prediction_id"])
-        let id = request.context.pathParameter("prediction_id")
-        guard let call = try store.call(projectId: request.projectId, id: id), call.kind == .prediction else {
-            throw WeaveTraceServerError.notFound("Prediction \(id) not found")
-        }
-        return .json(200, Self.render(call))
+    private var queries: WeaveCallQueries {
+        WeaveCallQueries(store: store, kind: .prediction, label: "Prediction", idParameter: "prediction_id", idsParameter: "prediction_ids", render: Self.render)
     }
 
-    func list(_ request: WeaveRequest) throws -> HTTPResponse {
-        try request.checkRefs()
-        // `if req.evaluation_run_id:` — an empty filter is no filter.
-        let runId = request.string("evaluation_run_id").flatMap { $0.isEmpty ? nil : $0 }
-        let calls = try store.list(projectId: request.projectId, kind: .prediction, filter: .init(evaluationRunId: runId),
-                                   limit: request.integer("limit"), offset: request.integer("offset"))
-        return WeaveResponses.jsonLines(calls.map(Self.render))
-    }
-
-    func delete(_ request: WeaveRequest) throws -> HTTPResponse {
-        try request.checkRefs()
-        let deleted = try store.deleteWithDescendants(projectId: request.projectId, ids: try request.idsToDelete("prediction_ids"))
-        return .json(200, .object(["num_deleted": .int(deleted)]))
-    }
+    func read(_ request: WeaveRequest) throws -> HTTPResponse { try queries.read(request) }
+    func list(_ request: WeaveRequest) throws -> HTTPResponse { try queries.list(request) }
+    func delete(_ request: WeaveRequest) throws -> HTTPResponse { try queries.delete(request) }
 
     /// Ends the prediction and, inside a run, its `predict_and_score` parent. The id is checked
     /// as a call id; an unknown one still answers success (the server writes an end row).

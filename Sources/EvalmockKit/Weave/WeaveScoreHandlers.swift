@@ -41,28 +41,13 @@ struct WeaveScoreHandlers {
         return .json(200, .object(["score_id": .string(id)]))
     }
 
-    func read(_ request: WeaveRequest) throws -> HTTPResponse {
-        try request.checkRefs(pathParameters: ["score_id"])
-        let id = request.context.pathParameter("score_id")
-        guard let call = try store.call(projectId: request.projectId, id: id), call.kind == .score else {
-            throw WeaveTraceServerError.notFound("Score \(id) not found")
-        }
-        return .json(200, Self.render(call))
+    private var queries: WeaveCallQueries {
+        WeaveCallQueries(store: store, kind: .score, label: "Score", idParameter: "score_id", idsParameter: "score_ids", render: Self.render)
     }
 
-    func list(_ request: WeaveRequest) throws -> HTTPResponse {
-        try request.checkRefs()
-        let runId = request.string("evaluation_run_id").flatMap { $0.isEmpty ? nil : $0 }
-        let calls = try store.list(projectId: request.projectId, kind: .score, filter: .init(evaluationRunId: runId),
-                                   limit: request.integer("limit"), offset: request.integer("offset"))
-        return WeaveResponses.jsonLines(calls.map(Self.render))
-    }
-
-    func delete(_ request: WeaveRequest) throws -> HTTPResponse {
-        try request.checkRefs()
-        let deleted = try store.deleteWithDescendants(projectId: request.projectId, ids: try request.idsToDelete("score_ids"))
-        return .json(200, .object(["num_deleted": .int(deleted)]))
-    }
+    func read(_ request: WeaveRequest) throws -> HTTPResponse { try queries.read(request) }
+    func list(_ request: WeaveRequest) throws -> HTTPResponse { try queries.list(request) }
+    func delete(_ request: WeaveRequest) throws -> HTTPResponse { try queries.delete(request) }
 
     /// `value = call.output if call.output is not None else 0.0`: a stored null reads as 0.0.
     static func render(_ call: WeaveCall) -> JSONValue {
