@@ -82,7 +82,10 @@ struct TestCaseResultDocument {
     func ordered(_ values: JSONValue.JSONObject) -> JSONValue.JSONObject {
         var object = JSONValue.JSONObject()
         for name in responseOrder { if let value = values[name] { object[name] = value } }
-        for (name, value) in values where object[name] == nil { object[name] = value }
+        // Members the response schema does not list keep their place after the listed ones.
+        if object.count < values.count {
+            for (name, value) in values where object[name] == nil { object[name] = value }
+        }
         return object
     }
 }

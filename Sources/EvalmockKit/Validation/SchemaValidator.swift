@@ -270,8 +270,12 @@ public struct SchemaValidator: Sendable {
             return
         }
         if case .null = value, PydanticUnionLabel.acceptsNull(schema) { return }
+        // Whether a member accepts the value: the branches as written decide it as well as the
+        // flattened members (a nested union accepts what one of its members does, a null branch
+        // no non-null value), without building the member list for every valid value.
+        let branches = schema.oneOf.isEmpty ? schema.anyOf : schema.oneOf
+        if branches.contains(where: { isValid(value, against: $0) }) { return }
         let members = PydanticUnionLabel.members(of: schema)
-        if members.contains(where: { isValid(value, against: $0) }) { return }
         if walk.probing {
             walk.report(.noUnionBranchMatched, value)
             return
