@@ -31,8 +31,8 @@ final class ScaleGPAPI: EmulatedAPI {
     }
 
     /// The `x-api-key` header (the document's `APIKeyHeader` scheme, what the SDK sends).
-    func isAuthenticated(_ request: HTTPRequest) -> Bool {
-        credentials.accepts(request.headers["x-api-key"])
+    func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome {
+        credentials.verdict(request.headers["x-api-key"])
     }
 
     func inventory() throws -> JSONValue.JSONObject {

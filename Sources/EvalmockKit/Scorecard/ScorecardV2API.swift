@@ -16,8 +16,8 @@ final class ScorecardV2API: EmulatedAPI {
     }
 
     /// `Authorization: Bearer <token>` (the document's `ApiKeyAuth` scheme).
-    func isAuthenticated(_ request: HTTPRequest) -> Bool {
-        credentials.accepts(AuthorizationHeader.bearerToken(request))
+    func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome {
+        credentials.verdict(AuthorizationHeader.bearerToken(request))
     }
 
     func inventory() throws -> JSONValue.JSONObject {

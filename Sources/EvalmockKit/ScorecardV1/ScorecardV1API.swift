@@ -23,10 +23,6 @@ final class ScorecardV1API: EmulatedAPI, FixtureLoading {
         fixtures = ScorecardV1Fixtures(specification: specification, store: store)
     }
 
-    func isAuthenticated(_ request: HTTPRequest) -> Bool {
-        authenticate(request) == .accepted
-    }
-
     /// `X-API-Key` (the document's `APIKeyHeader` scheme): none is a 401, a key that is not
     /// configured a 403.
     func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome {

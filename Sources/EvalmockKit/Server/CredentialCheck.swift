@@ -4,19 +4,15 @@ public struct CredentialCheck: Sendable {
 
     public init(acceptedKeys: [String]) { self.acceptedKeys = acceptedKeys }
 
-    /// Any non-empty credential when no keys are configured; otherwise one of the keys,
-    /// compared in constant time so that timing reveals nothing about them.
-    public func accepts(_ credential: String?) -> Bool {
-        verdict(credential) == .accepted
-    }
-
-    /// Tells a missing credential from a present one that is not among the configured keys,
-    /// for services that answer the two differently (401 and 403).
+    /// Accepted: any non-empty credential when no keys are configured, otherwise one of the
+    /// keys, compared in constant time so that timing reveals nothing about them. A missing
+    /// credential is told apart from a refused one, for services that answer 401 and 403.
     public func verdict(_ credential: String?) -> AuthenticationOutcome {
         guard let credential, !credential.isEmpty else { return .missing }
         if acceptedKeys.isEmpty { return .accepted }
+        let presented = Array(credential.utf8)
         var matched = false
-        for key in acceptedKeys where Self.constantTimeEquals(Array(credential.utf8), Array(key.utf8)) {
+        for key in acceptedKeys where Self.constantTimeEquals(presented, Array(key.utf8)) {
             matched = true
         }
         return matched ? .accepted : .rejected

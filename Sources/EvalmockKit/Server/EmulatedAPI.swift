@@ -20,10 +20,8 @@ public protocol EmulatedAPI: AnyObject {
     /// Path prefixes the document's paths are served under, e.g. `["/api/v2", ""]`.
     var mountPrefixes: [String] { get }
     var errorDialect: any ErrorDialect { get }
-    /// True when the request carries credentials this API accepts.
-    func isAuthenticated(_ request: HTTPRequest) -> Bool
-    /// Whether the credentials are accepted, missing or refused. The default derives it from
-    /// `isAuthenticated` (refusal then counts as missing: one 401 for both).
+    /// Whether the request's credentials are accepted, missing or refused. The dialect answers
+    /// a refusal with `forbidden()`, which is its 401 unless the service has a 403.
     func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome
     /// Path prefixes whose unknown routes get this API's error dialect. The default is the
     /// non-empty mount prefixes; an API mounted at the root whose paths share a literal prefix
@@ -44,7 +42,6 @@ public protocol EmulatedAPI: AnyObject {
 
 extension EmulatedAPI {
     public var typeCoercion: TypeCoercion { .jsonSchema }
-    public func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome { isAuthenticated(request) ? .accepted : .missing }
     public var ownedPathPrefixes: [String] { mountPrefixes.filter { !$0.isEmpty } }
     public var deeperRules: SchemaRefinements { SchemaRefinements() }
 }

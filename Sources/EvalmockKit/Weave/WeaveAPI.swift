@@ -25,8 +25,8 @@ final class WeaveAPI: EmulatedAPI {
         scores = WeaveScoreHandlers(store: store)
     }
 
-    func isAuthenticated(_ request: HTTPRequest) -> Bool {
-        credentials.accepts(WeaveAuth.credential(request))
+    func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome {
+        credentials.verdict(WeaveAuth.credential(request))
     }
 
     func inventory() throws -> JSONValue.JSONObject { try store.inventory() }
