@@ -56,8 +56,7 @@ public final class RequestPipeline {
     /// The answer, and the API it belongs to (see `owningAPI(of:)`), from one route match.
     public func respondWithOwner(to request: HTTPRequest) -> (response: HTTPResponse, owner: EmulatedAPI) {
         let match = router.match(method: request.method, path: request.path)
-        let owner: EmulatedAPI
-        if case .found(let route, _, _) = match { owner = route.api } else { owner = api(forPath: request.path) }
+        let owner = owner(of: match, path: request.path)
         if let exceeded = exceededLimit(request) {
             var response = owner.errorDialect.limitExceeded(exceeded)
             response.headers.set("Connection", "close")
@@ -137,11 +136,13 @@ public final class RequestPipeline {
     /// The API a request belongs to: the one whose route it matches, else the one owning its
     /// path (see `api(forPath:)`). Forced errors are answered in this API's dialect.
     public func owningAPI(of request: HTTPRequest) -> EmulatedAPI {
-        if case .found(let route, _, _) = router.match(method: request.method, path: request.path) { return route.api }
-        return api(forPath: request.path)
+        owner(of: router.match(method: request.method, path: request.path), path: request.path)
     }
 
-    private func dialect(forPath path: String) -> any ErrorDialect { api(forPath: path).errorDialect }
+    private func owner(of match: Router<Route>.Match, path: String) -> EmulatedAPI {
+        if case .found(let route, _, _) = match { return route.api }
+        return api(forPath: path)
+    }
 
     /// The API that owns a path: by mount prefix; else the API whose document has the paths
     /// sharing the most leading literal segments with it (`/v4/...` belongs to the API that
