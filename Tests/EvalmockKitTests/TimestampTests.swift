@@ -25,3 +25,14 @@ final class UUIDTextTests: XCTestCase {
         XCTAssertNotEqual(UUIDText.v4(), UUIDText.v4())
     }
 }
+
+final class FixedPointTextTests: XCTestCase {
+    func testMatchesPrintfRounding() {
+        XCTAssertEqual(FixedPointText.text(0.4234, digits: 2), "0.42")
+        XCTAssertEqual(FixedPointText.text(12.5, digits: 3), "12.500")
+        XCTAssertEqual(FixedPointText.text(0.0009, digits: 3), "0.001")
+        XCTAssertEqual(FixedPointText.text(0.05, digits: 2), "0.05")
+        XCTAssertEqual(FixedPointText.text(7, digits: 0), "7")
+        XCTAssertEqual(FixedPointText.text(1.999, digits: 2), "2.00")
+    }
+}

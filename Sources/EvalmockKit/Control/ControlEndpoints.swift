@@ -106,7 +106,7 @@ final class ControlEndpoints {
         var body: JSONValue.JSONObject = [
             "status": "ok",
             "version": .string(EvalmockVersion.current),
-            "uptimeSeconds": .number(JSONNumber(lexeme: String(format: "%.3f", uptime))),
+            "uptimeSeconds": .number(JSONNumber(lexeme: FixedPointText.text(uptime, digits: 3))),
             "database": .string(namespace.isEmpty ? databasePath : NamespaceRegistry.databasePath(main: databasePath, namespace: namespace)),
             "apis": .object(counts),
         ]

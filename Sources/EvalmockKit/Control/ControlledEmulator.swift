@@ -34,7 +34,7 @@ final class ControlledEmulator {
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
             var metadata: Logger.Metadata = [
                 "method": .string(request.method), "path": .string(request.path),
-                "status": .string(String(response.status)), "ms": .string(String(format: "%.2f", elapsed)),
+                "status": .string(String(response.status)), "ms": .string(FixedPointText.text(elapsed, digits: 2)),
             ]
             if case .dropConnection = response.delivery { metadata["status"] = "dropped" }
             log.info("request", metadata: metadata)

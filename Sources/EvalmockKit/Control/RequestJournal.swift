@@ -136,7 +136,7 @@ final class RequestJournal {
                 "status": row.isNull(9) ? .null : .int(Int(row.int(9))),
                 "responseHeaders": Self.parsed(row.text(10)),
                 "responseBody": row.text(11).map(JSONValue.string) ?? .null,
-                "durationMs": .number(JSONNumber(lexeme: String(format: "%.3f", row.double(12)))),
+                "durationMs": .number(JSONNumber(lexeme: FixedPointText.text(row.double(12), digits: 3))),
                 "forcedBy": row.text(13).map(JSONValue.string) ?? .null,
             ]))
         }
