@@ -74,6 +74,8 @@ final class ConnectionGuard {
         if let deadline = connection.deadline { event_del(deadline) }
         if !connection.closeWatched {
             connection.closeWatched = true
+            // The socket exists from the first request on (evhttp sets it after `bevcb`).
+            NoDelay.enable(onSocket: bufferevent_getfd(bufferevent))
             // The bufferevent, not a Swift object, identifies the connection here: evhttp may
             // call this twice (reset, then free), and after a release the lookup finds nothing.
             evhttp_connection_set_closecb(evcon, { evcon, context in
