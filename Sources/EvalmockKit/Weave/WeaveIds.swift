@@ -5,14 +5,8 @@ import Foundation
 enum WeaveIds {
     /// A UUIDv7 (RFC 9562): 48-bit Unix time in milliseconds, version 7, 12 random bits,
     /// variant `10`, 62 random bits; lower-case 8-4-4-4-12, like `generate_id()`.
-    static func uuidV7(milliseconds: UInt64 = currentMilliseconds()) -> String {
+    static func uuidV7(milliseconds: UInt64 = UUIDText.currentMilliseconds()) -> String {
         UUIDText.v7(milliseconds: milliseconds)
-    }
-
-    static func currentMilliseconds() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return UInt64(time.tv_sec) * 1000 + UInt64(time.tv_nsec / 1_000_000)
     }
 
     /// `trace_id_validator`: an OTel trace id (32 lower-case characters) or a canonical UUID.
