@@ -53,6 +53,26 @@ final class PydanticLaxConversionTests: XCTestCase {
         XCTAssertEqual(try converted(#"{"free":{"a":"1","b":true,"c":1.50},"ratio":1.50}"#), #"{"free":{"a":"1","b":true,"c":1.50},"ratio":1.50}"#)
     }
 
+    /// The request path skips the conversion when validation took no lax coercion, so that flag
+    /// must be set whenever the conversion would change something, and only then.
+    func testValidationNotesExactlyTheBodiesTheConversionChanges() throws {
+        let lax = SchemaValidator(coercion: .pydanticLax)
+        let bodies = [
+            #"{"count": 1, "ratio": 0.5, "flag": true, "either": "x", "maybe": null, "list": [1, 2], "free": {"a": "1"}}"#,
+            #"{"count": "1"}"#, #"{"count": 2.0}"#, #"{"count": 2e0}"#, #"{"ratio": "0.5"}"#, #"{"ratio": true}"#,
+            #"{"flag": 1}"#, #"{"flag": "yes"}"#, #"{"either": 3}"#, #"{"either": 3.0}"#, #"{"maybe": "4"}"#,
+            #"{"list": [1, "2"]}"#, #"{"list": [1.0]}"#, #"{"free": 1.0}"#, #"{"ratio": 1e400}"#,
+        ]
+        for body in bodies {
+            let value = try JSONParser.parse(body)
+            let checked = lax.validateNotingCoercion(value, against: item, at: [])
+            XCTAssertEqual(checked.issues.count, 0, body)
+            let changed = PydanticLaxConversion().convert(value, item) != value
+                || JSONWriter.encodeString(PydanticLaxConversion().convert(value, item)) != JSONWriter.encodeString(value)
+            XCTAssertEqual(checked.coerced, changed, body)
+        }
+    }
+
     func testURIFormatNeedsAScheme() {
         XCTAssertTrue(FormatChecker.accepts("https://example.com/a b", format: "uri") == false)
         XCTAssertTrue(FormatChecker.accepts("https://example.com/x?y=1", format: "uri"))

@@ -48,6 +48,8 @@ public struct OperationInputValidator: Sendable {
         }
 
         var body: JSONValue?
+        // Whether the body validated only through a lax coercion (then it is converted below).
+        var bodyWasCoerced = true
         if let rule = operation.body {
             if request.body.allSatisfy(Self.isWhitespace) {
                 // OpenAPI bodies are optional unless marked required, but a schema that requires
@@ -65,7 +67,9 @@ public struct OperationInputValidator: Sendable {
             } else {
                 do {
                     let parsed = try JSONParser.parse(request.body, maxDepth: maxJSONDepth)
-                    issues += schemaValidator.validate(parsed, against: rule.schema, at: [.key("body")])
+                    let checked = schemaValidator.validateNotingCoercion(parsed, against: rule.schema, at: [.key("body")])
+                    issues += checked.issues
+                    bodyWasCoerced = checked.coerced
                     body = parsed
                 } catch {
                     var issue = ValidationIssue(location: [.key("body"), .index(error.offset)], kind: .invalidJSON(error.description), input: nil)
@@ -76,7 +80,7 @@ public struct OperationInputValidator: Sendable {
         }
 
         if !issues.isEmpty { return .failure(ValidationFailure(issues: issues)) }
-        if schemaValidator.coercion == .pydanticLax, let parsed = body, let rule = operation.body {
+        if schemaValidator.coercion == .pydanticLax, bodyWasCoerced, let parsed = body, let rule = operation.body {
             body = PydanticLaxConversion().convert(parsed, rule.schema)
         }
         return .success(OperationInput(pathParameters: pathParameters, query: query, body: body))

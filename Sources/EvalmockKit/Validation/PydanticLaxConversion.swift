@@ -5,8 +5,8 @@
 /// where the real one answers `0` (and break its own response schema).
 ///
 /// Only called on input that validated. Unions follow pydantic's smart mode: the first member
-/// the value matches without conversion keeps it as it is; otherwise the first member that
-/// accepts it in lax mode converts it.
+/// the value matches without any conversion (`3.0` is not an exact `int`) keeps it as it is;
+/// otherwise the first member that accepts it in lax mode converts it.
 struct PydanticLaxConversion {
     private let strict = SchemaValidator(coercion: .jsonSchema)
     private let lax = SchemaValidator(coercion: .pydanticLax)
@@ -41,10 +41,16 @@ struct PydanticLaxConversion {
         for part in schema.allOf { result = convert(result, part) }
         let members = schema.oneOf + schema.anyOf
         if !members.isEmpty {
-            if members.contains(where: { strict.isValid(result, against: $0) }) { return result }
+            // Exact: valid with no coercion at all (a whole float is not an exact integer).
+            if members.contains(where: { isExact(result, $0) }) { return result }
             if let member = members.first(where: { lax.isValid(result, against: $0) }) { result = convert(result, member) }
         }
         return result
+    }
+
+    private func isExact(_ value: JSONValue, _ member: CompiledSchema) -> Bool {
+        let checked = strict.validateNotingCoercion(value, against: member, at: [])
+        return checked.issues.isEmpty && !checked.coerced
     }
 
     /// pydantic's int of a whole float (`1.0` → `1`); other lexemes are already integers.

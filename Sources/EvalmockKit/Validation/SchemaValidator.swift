@@ -35,15 +35,27 @@ public struct SchemaValidator: Sendable {
     }
 
     public func validate(_ value: JSONValue, against schema: CompiledSchema, at location: [ValidationIssue.LocationComponent]) -> [ValidationIssue] {
+        validateNotingCoercion(value, against: schema, at: location).issues
+    }
+
+    /// The issues, and whether accepting the value took a lax coercion somewhere (a string or
+    /// boolean taken as a number, a whole float as an integer…). When it did not, pydantic's
+    /// converted value is the value as sent and `PydanticLaxConversion` has nothing to do.
+    public func validateNotingCoercion(_ value: JSONValue, against schema: CompiledSchema, at location: [ValidationIssue.LocationComponent]) -> (issues: [ValidationIssue], coerced: Bool) {
         var walk = Walk(location: location, probing: false)
         check(value, schema, &walk)
-        return walk.issues
+        return (walk.issues, walk.coerced)
     }
 
     public func isValid(_ value: JSONValue, against schema: CompiledSchema) -> Bool {
+        probe(value, schema).issues.isEmpty
+    }
+
+    /// A walk that stops at the first issue.
+    private func probe(_ value: JSONValue, _ schema: CompiledSchema) -> Walk {
         var walk = Walk(location: [], probing: true)
         check(value, schema, &walk)
-        return walk.issues.isEmpty
+        return walk
     }
 
     /// The state of one validation: where it is, what it found, and whether one issue is enough.
@@ -51,6 +63,8 @@ public struct SchemaValidator: Sendable {
         var location: [ValidationIssue.LocationComponent]
         let probing: Bool
         var issues: [ValidationIssue] = []
+        /// A value was accepted by a lax coercion (see `validateNotingCoercion`).
+        var coerced = false
 
         /// A probe stops at its first issue.
         var done: Bool { probing && !issues.isEmpty }
@@ -80,7 +94,7 @@ public struct SchemaValidator: Sendable {
         }
         if case .null = value, schema.nullable { return }
 
-        if let type = schema.type, !matches(value, type) {
+        if let type = schema.type, !matches(value, type, &walk) {
             let model = type == .object && !schema.properties.isEmpty ? schema.componentName.map(ValidationIssue.ExpectedObject.model) : nil
             walk.report(.wrongType(expected: type.rawValue), value, expectedObject: model)
             return
@@ -109,14 +123,21 @@ public struct SchemaValidator: Sendable {
         }
     }
 
-    private func matches(_ value: JSONValue, _ type: CompiledSchema.TypeConstraint) -> Bool {
+    private func matches(_ value: JSONValue, _ type: CompiledSchema.TypeConstraint, _ walk: inout Walk) -> Bool {
         switch (type, value) {
         case (.null, .null), (.boolean, .bool), (.string, .string), (.array, .array), (.object, .object), (.number, .number):
             return true
         case (.integer, .number(let number)):
-            return number.isInteger
+            guard number.isInteger else { return false }
+            // `2.0` is an integer, which pydantic hands on as `2`.
+            if number.lexeme.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
+                walk.coerced = true
+            }
+            return true
         default:
-            return coercion == .pydanticLax && PydanticLaxCoercion.accepts(value, as: type)
+            guard coercion == .pydanticLax, PydanticLaxCoercion.accepts(value, as: type) else { return false }
+            walk.coerced = true
+            return true
         }
     }
 
@@ -274,7 +295,13 @@ public struct SchemaValidator: Sendable {
         // flattened members (a nested union accepts what one of its members does, a null branch
         // no non-null value), without building the member list for every valid value.
         let branches = schema.oneOf.isEmpty ? schema.anyOf : schema.oneOf
-        if branches.contains(where: { isValid(value, against: $0) }) { return }
+        for branch in branches {
+            let accepted = probe(value, branch)
+            if accepted.issues.isEmpty {
+                if accepted.coerced { walk.coerced = true }
+                return
+            }
+        }
         let members = PydanticUnionLabel.members(of: schema)
         if walk.probing {
             walk.report(.noUnionBranchMatched, value)
