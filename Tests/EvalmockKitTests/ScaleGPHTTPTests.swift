@@ -31,6 +31,12 @@ final class ScaleGPHTTPTests: XCTestCase {
         XCTAssertEqual(results[0]["evaluation_dataset_id"], results[1]["evaluation_dataset_id"])
         XCTAssertNotEqual(results[0]["id"], results[1]["id"])
         // pydantic writes a model's fields in declaration order; the document lists them so.
+        let api = try XCTUnwrap(server.server.apis.first { $0.name == "scale-gp" })
+        let declared = try XCTUnwrap(api.specification.componentSchema("GenerationTestCaseResultResponse")).properties.map(\.name)
+        for result in results {
+            let keys = Array(try XCTUnwrap(result.objectValue).keys)
+            XCTAssertEqual(keys, declared.filter(keys.contains))
+        }
         XCTAssertEqual(results[0].objectValue?.keys.first, "label_status")
         let createdAt = try XCTUnwrap(results[0]["created_at"]?.stringValue)
         XCTAssertNotNil(createdAt.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z/), "pydantic's datetime: \(createdAt)")

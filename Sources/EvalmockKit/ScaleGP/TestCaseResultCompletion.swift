@@ -16,6 +16,6 @@ struct TestCaseResultCompletion {
 
     func complete(_ document: JSONValue.JSONObject) -> JSONValue.JSONObject {
         guard case .object(let completed) = completion.complete(.object(document), against: responseSchema) else { return document }
-        return documents.ordered(completed)
+        return documents.members(of: completed).object
     }
 }

@@ -5,12 +5,13 @@
 /// order); this type only decides the values the server owns.
 struct TestCaseResultDocument {
     /// Member order of `GenerationTestCaseResultResponse` (the FLEXIBLE variant has the same).
-    let responseOrder: [String]
+    let layout: TestCaseResultMembers.Layout
     /// Members a client may set, from `TestCaseResultRequest`.
     let requestMembers: Set<String>
 
     init(specification: OpenAPISpecification) {
-        responseOrder = specification.componentSchema("GenerationTestCaseResultResponse")?.properties.map(\.name) ?? []
+        layout = TestCaseResultMembers.Layout(
+            names: specification.componentSchema("GenerationTestCaseResultResponse")?.properties.map(\.name) ?? [])
         requestMembers = Set(specification.componentSchema("TestCaseResultRequest")?.properties.map(\.name) ?? [])
     }
 
@@ -23,8 +24,9 @@ struct TestCaseResultDocument {
     }
 
     /// A new result from one validated `TestCaseResultRequest`.
-    func create(from request: JSONValue.JSONObject, origin: Origin) -> JSONValue.JSONObject {
-        var values = request.filter { requestMembers.contains($0.key) }
+    func create(from request: JSONValue.JSONObject, origin: Origin) -> TestCaseResultMembers {
+        var values = TestCaseResultMembers(layout: layout)
+        for (name, value) in request where requestMembers.contains(name) { values[name] = value }
         values["id"] = .string(origin.id)
         values["evaluation_id"] = .string(origin.evaluationId)
         values["evaluation_dataset_id"] = .string(origin.evaluationDatasetId)
@@ -36,26 +38,31 @@ struct TestCaseResultDocument {
         values["created_by_user_id"] = .string(origin.caller.userId)
         values["created_by_identity_type"] = "user"
         settle(&values, explicitLabelStatus: request["label_status"], resultSent: request["result"] != nil, now: origin.now)
-        return ordered(values)
+        return values
     }
 
     /// A stored result with the members of a validated `PartialTestCaseResultRequest` applied.
     func update(_ stored: JSONValue.JSONObject, with patch: JSONValue.JSONObject, now: String) -> JSONValue.JSONObject {
-        var values = stored
+        var values = members(of: stored)
         // `account_id` is marked `can_patch: false` in the service's schema: it stays.
         for (key, value) in patch where requestMembers.contains(key) && key != "account_id" {
             values[key] = value
         }
         values["updated_at"] = .string(now)
         settle(&values, explicitLabelStatus: patch["label_status"], resultSent: patch["result"] != nil, now: now)
-        return ordered(values)
+        return values.object
     }
 
     /// The version a later one supersedes: `invalidated_at` is "when the entity was overwritten".
     func invalidated(_ version: JSONValue.JSONObject, at now: String) -> JSONValue.JSONObject {
-        var values = version
+        var values = members(of: version)
         values["invalidated_at"] = .string(now)
-        return ordered(values)
+        return values.object
+    }
+
+    /// A result's members, to be written in the schema's order.
+    func members(of object: JSONValue.JSONObject) -> TestCaseResultMembers {
+        TestCaseResultMembers(layout: layout, object: object)
     }
 
     /// The variant follows the evaluation data: an object `generation_output` is FLEXIBLE, a
@@ -65,7 +72,7 @@ struct TestCaseResultDocument {
     /// the same request holds it at PENDING, which the schema's description names as the reason
     /// to set it. `completed_at` marks the moment a result became COMPLETED and goes when it is
     /// no longer.
-    private func settle(_ values: inout JSONValue.JSONObject, explicitLabelStatus: JSONValue?, resultSent: Bool, now: String) {
+    private func settle(_ values: inout TestCaseResultMembers, explicitLabelStatus: JSONValue?, resultSent: Bool, now: String) {
         let output = values["test_case_evaluation_data"]?["generation_output"]
         values["test_case_evaluation_data_schema"] = output?.objectValue != nil ? "FLEXIBLE" : "GENERATION"
         if explicitLabelStatus == nil, resultSent, !(values["result"]?.objectValue?.isEmpty ?? true) {
@@ -75,17 +82,7 @@ struct TestCaseResultDocument {
         if values["label_status"] == "COMPLETED" {
             if values["completed_at"] == nil { values["completed_at"] = .string(now) }
         } else {
-            values.removeValue(forKey: "completed_at")
+            values["completed_at"] = nil
         }
-    }
-
-    func ordered(_ values: JSONValue.JSONObject) -> JSONValue.JSONObject {
-        var object = JSONValue.JSONObject()
-        for name in responseOrder { if let value = values[name] { object[name] = value } }
-        // Members the response schema does not list keep their place after the listed ones.
-        if object.count < values.count {
-            for (name, value) in values where object[name] == nil { object[name] = value }
-        }
-        return object
     }
 }

@@ -81,8 +81,8 @@ struct TestCaseResultHandlers {
         // An id of another evaluation's result stays unknown here: ids are unique.
         guard let completion, try !store.exists(id: id) else { return nil }
         let origin = try origin(id: id, context)
-        let document = completion.complete(documents.create(from: [:], origin: origin))
-        try store.insert(document)
+        let document = completion.complete(documents.create(from: [:], origin: origin).object)
+        try store.insert(documents.members(of: document))
         return document
     }
 
@@ -103,9 +103,9 @@ struct TestCaseResultHandlers {
             return try requests.map { request in
                 var origin = shared
                 origin.id = ScaleGPIdentifiers.newId()
-                var document = documents.create(from: request, origin: origin)
-                if let completion { document = completion.complete(document) }
-                return try store.insert(document)
+                var result = documents.create(from: request, origin: origin)
+                if let completion { result = documents.members(of: completion.complete(result.object)) }
+                return try store.insert(result)
             }
         }
     }

@@ -37,13 +37,13 @@ final class TestCaseResultStore {
 
     /// Stores a new result; returns its JSON text, which is also the answer's (encoded once).
     @discardableResult
-    func insert(_ document: JSONValue.JSONObject) throws -> String {
-        let text = JSONWriter.encodeString(.object(document))
+    func insert(_ result: TestCaseResultMembers) throws -> String {
+        let text = result.jsonText
         try database.statement("INSERT INTO scale_gp_test_case_results (id, evaluation_id, account_id, document) VALUES (?, ?, ?, ?)")
             .execute([
-                .text(document["id"]?.stringValue ?? ""),
-                .text(document["evaluation_id"]?.stringValue ?? ""),
-                .text(document["account_id"]?.stringValue ?? ""),
+                .text(result["id"]?.stringValue ?? ""),
+                .text(result["evaluation_id"]?.stringValue ?? ""),
+                .text(result["account_id"]?.stringValue ?? ""),
                 .text(text),
             ])
         return text
