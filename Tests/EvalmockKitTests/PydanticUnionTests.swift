@@ -44,6 +44,20 @@ final class PydanticUnionTests: XCTestCase {
         lax.validate(try JSONParser.parse(json), against: holder, at: [.key("body")]).map { $0.location.map(\.jsonValue) }
     }
 
+    /// Members are checked in the body's order when all is well, but issues are reported in the
+    /// schema's order, as pydantic validates a model field by field.
+    func testIssuesComeInDeclarationOrderWhateverTheBodysOrder() throws {
+        XCTAssertEqual(try locations(#"{"last":"x","value":true,"first":1}"#), [
+            ["body", "first"], ["body", "pet"],
+            ["body", "value", "str"], ["body", "value", "list[Cat]"], ["body", "value", "dict[str,int]"],
+            ["body", "value", "Cat"], ["body", "value", "Dog"],
+            ["body", "last"],
+        ])
+        XCTAssertEqual(try locations(#"{"last":3,"pet":{"lives":"9","kind":"cat"},"first":"a"}"#), [])
+        XCTAssertTrue(lax.isValid(try JSONParser.parse(#"{"last":3,"pet":{"lives":9,"kind":"cat"},"first":"a"}"#), against: holder))
+        XCTAssertFalse(lax.isValid(try JSONParser.parse(#"{"last":3,"first":"a"}"#), against: holder), "pet is required")
+    }
+
     func testTaggedUnionPutsTheTagInTheLocation() throws {
         XCTAssertEqual(try locations(#"{"first":"a","pet":{"kind":"dog","barks":"loud"}}"#), [["body", "pet", "dog", "barks"]])
     }

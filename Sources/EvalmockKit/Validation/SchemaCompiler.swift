@@ -81,15 +81,7 @@ final class SchemaCompiler {
             }
         case .object(_, let context):
             node.type = .object
-            for (name, property) in context.properties {
-                let compiled = compile(property)
-                node.properties.append((name, compiled))
-                node.propertyIndex[name] = compiled
-            }
-            // In property order, so "missing" issues come out in the order the document lists fields.
-            let required = Set(context.requiredProperties)
-            node.required = node.properties.map(\.name).filter(required.contains)
-                + context.requiredProperties.filter { node.propertyIndex[$0] == nil }
+            node.setProperties(context.properties.map { ($0.key, compile($0.value)) }, required: context.requiredProperties)
             switch context.additionalProperties {
             case .none, .some(.a(true)): node.additionalProperties = .allowed
             case .some(.a(false)): node.additionalProperties = .forbidden

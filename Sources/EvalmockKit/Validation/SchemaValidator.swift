@@ -48,7 +48,7 @@ public struct SchemaValidator: Sendable {
     }
 
     public func isValid(_ value: JSONValue, against schema: CompiledSchema) -> Bool {
-        probe(value, schema).issues.isEmpty
+        !probe(value, schema).failed
     }
 
     /// A walk that stops at the first issue.
@@ -61,22 +61,33 @@ public struct SchemaValidator: Sendable {
     /// The state of one validation: where it is, what it found, and whether one issue is enough.
     private struct Walk {
         var location: [ValidationIssue.LocationComponent]
+        /// A probe only learns whether there is an issue: it builds none and stops at the first.
         let probing: Bool
         var issues: [ValidationIssue] = []
+        var failed = false
         /// A value was accepted by a lax coercion (see `validateNotingCoercion`).
         var coerced = false
 
-        /// A probe stops at its first issue.
-        var done: Bool { probing && !issues.isEmpty }
+        var done: Bool { probing && failed }
 
-        mutating func report(_ kind: ValidationIssue.Kind, _ input: JSONValue?, expectedObject: ValidationIssue.ExpectedObject? = nil) {
-            issues.append(ValidationIssue(location: location, kind: kind, input: input, expectedObject: expectedObject))
+        mutating func report(_ kind: @autoclosure () -> ValidationIssue.Kind, _ input: JSONValue?, expectedObject: ValidationIssue.ExpectedObject? = nil) {
+            failed = true
+            if probing { return }
+            issues.append(ValidationIssue(location: location, kind: kind(), input: input, expectedObject: expectedObject))
         }
 
-        mutating func report(at component: ValidationIssue.LocationComponent, _ kind: ValidationIssue.Kind, _ input: JSONValue?) {
+        mutating func report(at component: ValidationIssue.LocationComponent, _ kind: @autoclosure () -> ValidationIssue.Kind, _ input: JSONValue?) {
+            failed = true
+            if probing { return }
             location.append(component)
-            report(kind, input)
+            report(kind(), input)
             location.removeLast()
+        }
+
+        mutating func append(_ found: [ValidationIssue]) {
+            guard !found.isEmpty else { return }
+            failed = true
+            issues.append(contentsOf: found)
         }
     }
 
@@ -179,6 +190,7 @@ public struct SchemaValidator: Sendable {
     }
 
     private func checkObject(_ object: JSONValue.JSONObject, _ schema: CompiledSchema, _ walk: inout Walk) {
+        if coercion == .pydanticLax, checkObjectMemberByMember(object, schema, &walk) { return }
         if coercion == .pydanticLax {
             // pydantic validates a model field by field in declaration order, so a missing field
             // and a wrong one are reported in the order the schema lists them.
@@ -219,6 +231,47 @@ public struct SchemaValidator: Sendable {
         if let max = schema.maxProperties, object.count > max {
             walk.report(.tooManyProperties(max: max), .object(object))
         }
+    }
+
+    /// pydantic's checks of an object, member by member in the object's order: one look-up per
+    /// member, where the schema's order costs a look-up per declared field. True when that
+    /// settled it; false, with nothing reported, when it found an issue that the caller must
+    /// report in the schema's order (a probe needs no order and stops here).
+    private func checkObjectMemberByMember(_ object: JSONValue.JSONObject, _ schema: CompiledSchema, _ walk: inout Walk) -> Bool {
+        guard schema.required.count == schema.requiredPropertyCount else { return false }
+        let issuesBefore = walk.issues.count
+        let failedBefore = walk.failed
+        func foundIssue(_ walk: Walk) -> Bool { walk.probing ? walk.failed : walk.issues.count > issuesBefore }
+        var requiredFound = 0
+        for (key, member) in object {
+            if let property = schema.members[key] {
+                if property.isRequired { requiredFound += 1 }
+                check(member, property.schema, at: .key(key), &walk)
+            } else {
+                switch schema.additionalProperties {
+                case .allowed: break
+                case .forbidden: walk.report(at: .key(key), .unexpectedProperty, member)
+                case .schema(let additional): check(member, additional, at: .key(key), &walk)
+                }
+            }
+            if foundIssue(walk) { break }
+        }
+        if !foundIssue(walk) && requiredFound == schema.requiredPropertyCount {
+            if object.count < schema.minProperties {
+                walk.report(.tooFewProperties(min: schema.minProperties), .object(object))
+            }
+            if let max = schema.maxProperties, object.count > max {
+                walk.report(.tooManyProperties(max: max), .object(object))
+            }
+            return true
+        }
+        if walk.probing {
+            walk.failed = true
+            return true
+        }
+        walk.issues.removeSubrange(issuesBefore...)
+        walk.failed = failedBefore
+        return false
     }
 
     private func checkArray(_ array: [JSONValue], _ value: JSONValue, _ schema: CompiledSchema, _ walk: inout Walk) {
@@ -269,7 +322,7 @@ public struct SchemaValidator: Sendable {
         // type mismatch at the top), which is what a client usually meant.
         let branchIssues = branches.map { validate(value, against: $0, at: walk.location) }
         if let best = branchIssues.min(by: { score($0, walk.location) < score($1, walk.location) }), score(best, walk.location) < Int.max / 2 {
-            walk.issues.append(contentsOf: best)
+            walk.append(best)
         } else {
             walk.report(.noUnionBranchMatched, value)
         }
@@ -297,7 +350,7 @@ public struct SchemaValidator: Sendable {
         let branches = schema.oneOf.isEmpty ? schema.anyOf : schema.oneOf
         for branch in branches {
             let accepted = probe(value, branch)
-            if accepted.issues.isEmpty {
+            if !accepted.failed {
                 if accepted.coerced { walk.coerced = true }
                 return
             }
@@ -309,10 +362,11 @@ public struct SchemaValidator: Sendable {
         }
         for member in members {
             let label = ValidationIssue.LocationComponent.key(PydanticUnionLabel.label(member))
-            for var issue in validate(value, against: member, at: walk.location) {
-                issue.location.insert(label, at: walk.location.count)
-                walk.issues.append(issue)
-            }
+            walk.append(validate(value, against: member, at: walk.location).map { issue in
+                var labelled = issue
+                labelled.location.insert(label, at: walk.location.count)
+                return labelled
+            })
         }
     }
 
