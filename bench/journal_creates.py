@@ -22,44 +22,25 @@ import argparse
 import json
 import os
 import platform
-import re
 import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-REPO = Path(__file__).resolve().parents[1]
+from evalmock_process import RELEASE_BINARY, Evalmock, require
+
 LIMIT = 100_000
 RECORD = {"inputs": {"question": "What is the capital of France?"}, "expected": {"answer": "Paris"},
           "outputs": {"answer": "Paris.", "latencyMs": 812}}
 
 
-def start(binary: Path, db: Path, limit: int) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen([str(binary), "serve", "--port", "0", "--db", str(db), "--openapi-dir", str(REPO / "openapi"),
-                                "--journal-limit", str(limit), "--log-level", "warning"],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    match = re.search(r"listening on (http://\S+)", process.stdout.readline())
-    if not match:
-        process.kill()
-        sys.exit("evalmock did not start")
-    return process, match.group(1)
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    process.wait(timeout=10)
-
-
 def fill_journal(binary: Path, db: Path) -> None:
     """Creates the schema with one real request, then copies that entry to 100,000 rows."""
-    process, url = start(binary, db, LIMIT)
-    httpx.post(f"{url}/api/v2/runs/seed/records", headers={"Authorization": "Bearer bench"}, json=RECORD).raise_for_status()
-    stop(process)
+    with Evalmock(binary, db, "--journal-limit", str(LIMIT)) as server:
+        httpx.post(f"{server.url}/api/v2/runs/seed/records", headers={"Authorization": "Bearer bench"}, json=RECORD).raise_for_status()
     with sqlite3.connect(db) as connection:
         columns = "at, namespace, api, method, path, query, request_headers, request_body, status, response_headers, response_body, duration_ms, forced_by"
         connection.execute(f"INSERT INTO evalmock_journal ({columns}) SELECT {columns} FROM evalmock_journal, "
@@ -84,13 +65,12 @@ def creates(url: str, count: int, warmup: int) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--binary", type=Path, default=REPO / ".build" / "release" / "evalmock")
+    parser.add_argument("--binary", type=Path, default=RELEASE_BINARY)
     parser.add_argument("--creates", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    if not args.binary.exists():
-        sys.exit(f"{args.binary} is missing: run `swift build -c release` first")
+    require(args.binary)
 
     results: dict[str, list[float]] = {"off": [], "empty": [], "full": []}
     journal_rows = {}
@@ -100,11 +80,8 @@ def main() -> None:
                 db = Path(directory) / f"{setting}-{round_}.db"
                 if setting == "full":
                     fill_journal(args.binary, db)
-                process, url = start(args.binary, db, 0 if setting == "off" else LIMIT)
-                try:
-                    results[setting] += creates(url, args.creates, args.warmup)
-                finally:
-                    stop(process)
+                with Evalmock(args.binary, db, "--journal-limit", str(0 if setting == "off" else LIMIT)) as server:
+                    results[setting] += creates(server.url, args.creates, args.warmup)
                 with sqlite3.connect(db) as connection:
                     journal_rows[setting] = connection.execute("SELECT COUNT(*) FROM evalmock_journal").fetchone()[0]
 

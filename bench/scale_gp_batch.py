@@ -16,17 +16,14 @@ import argparse
 import json
 import os
 import platform
-import re
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-REPO = Path(__file__).resolve().parents[1]
+from evalmock_process import RELEASE_BINARY, Evalmock, require
 
 
 def items(count: int, run: int) -> list[dict]:
@@ -47,16 +44,6 @@ def items(count: int, run: int) -> list[dict]:
     return made
 
 
-def start(binary: Path, db: Path) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen([str(binary), "serve", "--port", "0", "--db", str(db), "--openapi-dir", str(REPO / "openapi")],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    match = re.search(r"listening on (http://\S+)", process.stdout.readline())
-    if not match:
-        process.kill()
-        sys.exit("evalmock did not start")
-    return process, match.group(1)
-
-
 def measure(send, count: int, runs: int, warmup: int) -> list[float]:
     """Items per second of each timed run."""
     rates = []
@@ -73,17 +60,16 @@ def measure(send, count: int, runs: int, warmup: int) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--binary", type=Path, default=REPO / ".build" / "release" / "evalmock")
+    parser.add_argument("--binary", type=Path, default=RELEASE_BINARY)
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     args = parser.parse_args()
-    if not args.binary.exists():
-        sys.exit(f"{args.binary} is missing: run `swift build -c release` first")
+    require(args.binary)
 
     with tempfile.TemporaryDirectory() as directory:
-        process, url = start(args.binary, Path(directory) / "bench.db")
-        try:
+        with Evalmock(args.binary, Path(directory) / "bench.db") as server:
+            url = server.url
             path = "/v4/evaluations/bench/test-case-results/batch"
             with httpx.Client(base_url=url, headers={"x-api-key": "bench"}, timeout=60) as http:
                 def raw(body):
@@ -95,9 +81,6 @@ def main() -> None:
             from scale_gp import SGPClient
             sdk = SGPClient(base_url=url, api_key="bench", max_retries=0)
             sdk_rates = measure(lambda body: sdk.evaluations.test_case_results.batch("bench", items=body), args.items, args.runs, args.warmup)
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
 
     print(f"{args.items}-item batches, {args.runs} timed runs after {args.warmup} warm-up, {platform.machine()}, {os.cpu_count()} cores")
     for name, rates in [("httpx (raw JSON)", raw_rates), ("scale-gp SDK (parsed models)", sdk_rates)]:
