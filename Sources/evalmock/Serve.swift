@@ -74,7 +74,10 @@ struct Serve: ParsableCommand {
     var noControl = ["1", "true"].contains(Environment.string("EVALMOCK_NO_CONTROL")?.lowercased() ?? "")
 
     @Option(name: .customLong("control-token"), help: "Require this token in X-Evalmock-Control-Token on control endpoints (not the health check).")
-    var controlToken: String? = Environment.string("EVALMOCK_CONTROL_TOKEN")
+    var controlToken: String?
+
+    /// The flag, else `EVALMOCK_CONTROL_TOKEN`. Not an option default: `--help` would print it.
+    private var effectiveControlToken: String? { controlToken ?? Environment.string("EVALMOCK_CONTROL_TOKEN") }
 
     @Option(name: .customLong("journal-limit"), help: "Most requests the request journal keeps, oldest dropped first; 0 keeps none.")
     var journalLimit: Int = Environment.int("EVALMOCK_JOURNAL_LIMIT") ?? ServerConfiguration().journalLimit
@@ -118,7 +121,7 @@ struct Serve: ParsableCommand {
         configuration.fixturesDirectory = fixturesDirectory ?? Environment.string("EVALMOCK_FIXTURES")
         configuration.lenient = lenient || Environment.flag("EVALMOCK_LENIENT")
 
-        configuration.controlAccess = ControlAccess(enabled: !noControl, token: controlToken)
+        configuration.controlAccess = ControlAccess(enabled: !noControl, token: effectiveControlToken)
         configuration.journalLimit = journalLimit
 
         // Before binding, so that the warning is there even when the bind then fails.

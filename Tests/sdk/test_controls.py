@@ -508,3 +508,16 @@ def test_a_control_token_is_required_when_configured(start_evalmock):
     assert control(server, "GET", "journal").status_code == 401
     assert control(server, "GET", "journal", headers={"X-Evalmock-Control-Token": "s3cre"}).status_code == 401
     assert control(server, "GET", "journal", headers={"X-Evalmock-Control-Token": "s3cret"}).status_code == 200
+
+
+def test_the_control_token_may_come_from_the_environment_and_the_flag_wins(start_evalmock, monkeypatch):
+    monkeypatch.setenv("EVALMOCK_CONTROL_TOKEN", "from-env")
+    server = start_evalmock()
+    assert control(server, "GET", "journal").status_code == 401
+    assert control(server, "GET", "journal", headers={"X-Evalmock-Control-Token": "from-env"}).status_code == 200
+    flagged = start_evalmock("--control-token", "from-flag")
+    assert control(flagged, "GET", "journal", headers={"X-Evalmock-Control-Token": "from-env"}).status_code == 401
+    assert control(flagged, "GET", "journal", headers={"X-Evalmock-Control-Token": "from-flag"}).status_code == 200
+    # The token is a secret: `--help` must not show it as a default.
+    help_text = subprocess.run([str(BINARY), "serve", "--help"], capture_output=True, text=True).stdout
+    assert "--control-token" in help_text and "from-env" not in help_text
