@@ -37,8 +37,6 @@ final class ConnectionGuard {
     /// bufferevent (and evhttp's, while the connection lives) keeps these pointers unique.
     private var open: [OpaquePointer: Connection] = [:]
 
-    var openCount: Int { open.count }
-
     init(limits: TransportLimits) {
         self.limits = limits
     }

@@ -10,7 +10,6 @@ import Foundation
 enum WeaveRefs {
     static let externalPrefix = "weave:///"
     static let internalPrefix = "weave-trace-internal:///"
-    static let artifactPrefix = "wandb-artifact:///"
 
     /// Checks every string in `value` (object values and array items, not keys) as the adapter
     /// does; the first offending string fails the request.
