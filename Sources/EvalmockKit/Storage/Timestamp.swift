@@ -26,9 +26,20 @@ public enum Timestamp {
         return text(parts, fraction: micros == 0 ? nil : micros, digits: 6, suffix: "Z")
     }
 
-    private static func now() -> (tm, Int) {
+    /// Milliseconds since the Unix epoch (the time part of a UUIDv7).
+    public static func unixMilliseconds() -> UInt64 {
+        let time = realtime()
+        return UInt64(time.tv_sec) * 1000 + UInt64(time.tv_nsec / 1_000_000)
+    }
+
+    private static func realtime() -> timespec {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
+        return time
+    }
+
+    private static func now() -> (tm, Int) {
+        let time = realtime()
         var seconds = time_t(time.tv_sec)
         var parts = tm()
         gmtime_r(&seconds, &parts)

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Version 7 UUIDs (time, then random bits) as lower-case 8-4-4-4-12 text, the random bits from
 /// `SystemRandomNumberGenerator` (getrandom(2)).
 ///
@@ -9,18 +5,12 @@ import Glibc
 /// system-call cost of a 1,000-item Scale GP batch.
 public enum UUIDText {
     /// A version 7 UUID (RFC 9562): 48-bit Unix time in milliseconds, then random bits.
-    public static func v7(milliseconds: UInt64 = currentMilliseconds()) -> String {
+    public static func v7(milliseconds: UInt64 = Timestamp.unixMilliseconds()) -> String {
         var bytes = randomBytes()
         for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - i))) }
         bytes[6] = 0x70 | (bytes[6] & 0x0f)
         bytes[8] = 0x80 | (bytes[8] & 0x3f)
         return format(bytes)
-    }
-
-    public static func currentMilliseconds() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return UInt64(time.tv_sec) * 1000 + UInt64(time.tv_nsec / 1_000_000)
     }
 
     private static func randomBytes() -> [UInt8] {

@@ -5,7 +5,7 @@ import Foundation
 enum WeaveIds {
     /// A UUIDv7 (RFC 9562): 48-bit Unix time in milliseconds, version 7, 12 random bits,
     /// variant `10`, 62 random bits; lower-case 8-4-4-4-12, like `generate_id()`.
-    static func uuidV7(milliseconds: UInt64 = UUIDText.currentMilliseconds()) -> String {
+    static func uuidV7(milliseconds: UInt64 = Timestamp.unixMilliseconds()) -> String {
         UUIDText.v7(milliseconds: milliseconds)
     }
 
