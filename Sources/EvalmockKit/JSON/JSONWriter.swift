@@ -28,17 +28,22 @@ public enum JSONWriter {
             }
             out.append(UInt8(ascii: "]"))
         case .object(let object):
-            out.append(UInt8(ascii: "{"))
-            var first = true
-            for (key, item) in object {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                writeString(key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                write(item, into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+            writeObject(object.lazy.map { ($0.key, $0.value) }, into: &out)
         }
+    }
+
+    /// An object from its members in order, whatever holds them.
+    public static func writeObject<Members: Sequence>(_ members: Members, into out: inout [UInt8]) where Members.Element == (String, JSONValue) {
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        for (key, item) in members {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            writeString(key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            write(item, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

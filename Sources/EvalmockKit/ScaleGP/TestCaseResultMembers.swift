@@ -45,13 +45,22 @@ struct TestCaseResultMembers {
         }
     }
 
+    /// The members that are set: the listed ones in the schema's order, then the others.
+    private var setMembers: some Sequence<(String, JSONValue)> {
+        sequence(state: (slot: 0, others: extras.makeIterator())) { [values, layout] state -> (String, JSONValue)? in
+            while state.slot < values.count {
+                let slot = state.slot
+                state.slot += 1
+                if let value = values[slot] { return (layout.names[slot], value) }
+            }
+            return state.others.next().map { ($0.key, $0.value) }
+        }
+    }
+
     /// As an object, in the schema's order.
     var object: JSONValue.JSONObject {
         var object = JSONValue.JSONObject(minimumCapacity: values.count + extras.count)
-        for (slot, value) in values.enumerated() {
-            if let value { object[layout.names[slot]] = value }
-        }
-        for (name, value) in extras { object[name] = value }
+        for (name, value) in setMembers { object[name] = value }
         return object
     }
 
@@ -59,20 +68,7 @@ struct TestCaseResultMembers {
     var jsonText: String {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
-        out.append(UInt8(ascii: "{"))
-        var first = true
-        func member(_ name: String, _ value: JSONValue) {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            JSONWriter.writeString(name, into: &out)
-            out.append(UInt8(ascii: ":"))
-            JSONWriter.write(value, into: &out)
-        }
-        for (slot, value) in values.enumerated() {
-            if let value { member(layout.names[slot], value) }
-        }
-        for (name, value) in extras { member(name, value) }
-        out.append(UInt8(ascii: "}"))
+        JSONWriter.writeObject(setMembers, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 }
