@@ -22,17 +22,13 @@ struct TestCaseResultHandlers {
             body.append(contentsOf: text.utf8)
         }
         body.append(UInt8(ascii: "]"))
-        var headers = HTTPHeaders()
-        headers.set("Content-Type", "application/json")
-        return HTTPResponse(status: 200, headers: headers, body: body)
+        return .json(200, encoded: body)
     }
 
     /// `POST .../test-case-results`: one `TestCaseResultRequest`.
     func createOne(_ context: OperationContext) throws -> HTTPResponse {
         let created = try create([context.body.objectValue ?? [:]], context)
-        var headers = HTTPHeaders()
-        headers.set("Content-Type", "application/json")
-        return HTTPResponse(status: 200, headers: headers, body: Array(created[0].utf8))
+        return .json(200, encoded: Array(created[0].utf8))
     }
 
     /// `GET .../test-case-results`: page pagination, `page` from 1, `limit` 1–10,000 (default 100).

@@ -16,9 +16,14 @@ public struct HTTPResponse: Sendable {
     }
 
     public static func json(_ status: Int, _ value: JSONValue, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+        json(status, encoded: JSONWriter.encode(value), headers: headers)
+    }
+
+    /// A JSON answer whose text is already written.
+    public static func json(_ status: Int, encoded body: [UInt8], headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
         var headers = headers
         headers.set("Content-Type", "application/json")
-        return HTTPResponse(status: status, headers: headers, body: JSONWriter.encode(value))
+        return HTTPResponse(status: status, headers: headers, body: body)
     }
 
     /// The standard reason phrase for the status line.
