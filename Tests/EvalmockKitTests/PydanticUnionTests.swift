@@ -82,9 +82,9 @@ final class PydanticUnionTests: XCTestCase {
     }
 
     func testUnionLabelOfNestedTypes() throws {
-        let value = try XCTUnwrap(holder.propertyIndex["value"])
+        let value = try XCTUnwrap(holder.propertyIndex["value"]?.schema)
         XCTAssertEqual(PydanticUnionLabel.label(value), "nullable[union[str,list[Cat],dict[str,int],Cat,Dog]]")
-        XCTAssertEqual(PydanticUnionLabel.label(try XCTUnwrap(holder.propertyIndex["pet"])), "tagged-union[Cat,Dog]")
+        XCTAssertEqual(PydanticUnionLabel.label(try XCTUnwrap(holder.propertyIndex["pet"]?.schema)), "tagged-union[Cat,Dog]")
     }
 
     func testFieldsAreReportedInDeclarationOrder() throws {

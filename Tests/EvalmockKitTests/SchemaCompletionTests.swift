@@ -93,7 +93,7 @@ final class SchemaCompletionTests: XCTestCase {
     }
 
     func testADeeperRuleValidatesThePublishedNodeAsTheStricterSchema() throws {
-        let published = try XCTUnwrap(schema("Request").propertyIndex["data"])
+        let published = try XCTUnwrap(schema("Request").propertyIndex["data"]?.schema)
         var rules = SchemaRefinements()
         rules.refine(published, as: schema("Data"))
         let body: JSONValue = .object(["data": .object(["foo": "bar"])])

@@ -10,7 +10,7 @@ enum ScaleGPDeeperRules {
         var rules = SchemaRefinements()
         guard let variants = specification.componentSchema("TestCaseEvaluationData") else { return rules }
         for model in ["TestCaseResultRequest", "PartialTestCaseResultRequest"] {
-            if let published = specification.componentSchema(model)?.propertyIndex["test_case_evaluation_data"] {
+            if let published = specification.componentSchema(model)?.propertyIndex["test_case_evaluation_data"]?.schema {
                 rules.refine(published, as: variants)
             }
         }

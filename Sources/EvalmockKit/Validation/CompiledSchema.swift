@@ -45,34 +45,27 @@ public final class CompiledSchema: @unchecked Sendable {
     public internal(set) var multipleOf: Double?
 
     public private(set) var properties: [(name: String, schema: CompiledSchema)] = []
-    public private(set) var propertyIndex: [String: CompiledSchema] = [:]
+    /// Each property by name, and whether it is required: one look-up per member of an object.
+    public private(set) var propertyIndex: [String: Property] = [:]
     /// Property names first, in property order, then required names that are not properties.
     public private(set) var required: [String] = []
-    /// `required` as a set, for lookups while validating.
-    public private(set) var requiredSet: Set<String> = []
-    /// Each property and whether it is required: one look-up per member of a validated object.
-    private(set) var members: [String: Member] = [:]
     /// How many required names are properties.
     private(set) var requiredPropertyCount = 0
 
-    struct Member {
-        let schema: CompiledSchema
-        let isRequired: Bool
+    public struct Property {
+        public let schema: CompiledSchema
+        public let isRequired: Bool
     }
 
     /// Sets an object schema's properties and required names (kept in property order, so that
     /// "missing" issues come out in the order the document lists fields).
     func setProperties(_ properties: [(name: String, schema: CompiledSchema)], required names: [String]) {
         self.properties = properties
-        propertyIndex = Dictionary(properties.map { ($0.name, $0.schema) }, uniquingKeysWith: { first, _ in first })
         let wanted = Set(names)
+        propertyIndex = Dictionary(properties.map { ($0.name, Property(schema: $0.schema, isRequired: wanted.contains($0.name))) },
+                                   uniquingKeysWith: { first, _ in first })
         required = properties.map(\.name).filter(wanted.contains) + names.filter { propertyIndex[$0] == nil }
-        requiredSet = Set(required)
-        members = propertyIndex.mapValues { Member(schema: $0, isRequired: false) }
-        for name in required where members[name] != nil {
-            members[name] = Member(schema: propertyIndex[name]!, isRequired: true)
-            requiredPropertyCount += 1
-        }
+        requiredPropertyCount = propertyIndex.values.filter(\.isRequired).count
     }
     public internal(set) var additionalProperties: AdditionalProperties = .allowed
     public internal(set) var minProperties = 0

@@ -27,7 +27,7 @@ struct PydanticLaxConversion {
             for key in object.keys {
                 guard let member = object[key] else { continue }
                 if let property = schema.propertyIndex[key] {
-                    object[key] = convert(member, property)
+                    object[key] = convert(member, property.schema)
                 } else if case .schema(let extra) = schema.additionalProperties {
                     object[key] = convert(member, extra)
                 }

@@ -142,7 +142,7 @@ final class SchemaCompiler {
             }
         }
         for branch in union where !branches.contains(where: { $0.schema === branch }) {
-            if let property = branch.propertyIndex[discriminator.propertyName] ?? branch.allOf.lazy.compactMap({ $0.propertyIndex[discriminator.propertyName] }).first,
+            if let property = (branch.propertyIndex[discriminator.propertyName] ?? branch.allOf.lazy.compactMap({ $0.propertyIndex[discriminator.propertyName] }).first)?.schema,
                let values = property.enumValues, !values.isEmpty {
                 for case .string(let tag) in values { branches.append((tag, branch)) }
             } else if let name = branch.componentName {

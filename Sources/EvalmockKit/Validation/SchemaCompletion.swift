@@ -60,11 +60,11 @@ public struct SchemaCompletion: Sendable {
         var completed = object
         for (name, member) in object {
             if let property = schema.propertyIndex[name] {
-                completed[name] = complete(member, property, depth: depth + 1)
+                completed[name] = complete(member, property.schema, depth: depth + 1)
             }
         }
         for name in schema.required where completed[name] == nil {
-            completed[name] = placeholder(schema.propertyIndex[name] ?? .anything, depth: depth + 1)
+            completed[name] = placeholder(schema.propertyIndex[name]?.schema ?? .anything, depth: depth + 1)
         }
         return completed
     }

@@ -198,7 +198,7 @@ public struct SchemaValidator: Sendable {
                 if walk.done { return }
                 if let member = object[name] {
                     check(member, property, at: .key(name), &walk)
-                } else if schema.requiredSet.contains(name) {
+                } else if schema.propertyIndex[name]?.isRequired == true {
                     walk.report(at: .key(name), .missing, .object(object))
                 }
             }
@@ -214,17 +214,24 @@ public struct SchemaValidator: Sendable {
         for (key, member) in object {
             if walk.done { return }
             if let property = schema.propertyIndex[key] {
-                if coercion != .pydanticLax { check(member, property, at: .key(key), &walk) }
-                continue
-            }
-            switch schema.additionalProperties {
-            case .allowed: break
-            case .forbidden:
-                walk.report(at: .key(key), .unexpectedProperty, member)
-            case .schema(let additional):
-                check(member, additional, at: .key(key), &walk)
+                if coercion != .pydanticLax { check(member, property.schema, at: .key(key), &walk) }
+            } else {
+                checkAdditional(key, member, schema, &walk)
             }
         }
+        checkMemberCount(object, schema, &walk)
+    }
+
+    /// A member the schema does not declare, held to `additionalProperties`.
+    private func checkAdditional(_ key: String, _ member: JSONValue, _ schema: CompiledSchema, _ walk: inout Walk) {
+        switch schema.additionalProperties {
+        case .allowed: break
+        case .forbidden: walk.report(at: .key(key), .unexpectedProperty, member)
+        case .schema(let additional): check(member, additional, at: .key(key), &walk)
+        }
+    }
+
+    private func checkMemberCount(_ object: JSONValue.JSONObject, _ schema: CompiledSchema, _ walk: inout Walk) {
         if object.count < schema.minProperties {
             walk.report(.tooFewProperties(min: schema.minProperties), .object(object))
         }
@@ -244,25 +251,16 @@ public struct SchemaValidator: Sendable {
         func foundIssue(_ walk: Walk) -> Bool { walk.probing ? walk.failed : walk.issues.count > issuesBefore }
         var requiredFound = 0
         for (key, member) in object {
-            if let property = schema.members[key] {
+            if let property = schema.propertyIndex[key] {
                 if property.isRequired { requiredFound += 1 }
                 check(member, property.schema, at: .key(key), &walk)
             } else {
-                switch schema.additionalProperties {
-                case .allowed: break
-                case .forbidden: walk.report(at: .key(key), .unexpectedProperty, member)
-                case .schema(let additional): check(member, additional, at: .key(key), &walk)
-                }
+                checkAdditional(key, member, schema, &walk)
             }
             if foundIssue(walk) { break }
         }
         if !foundIssue(walk) && requiredFound == schema.requiredPropertyCount {
-            if object.count < schema.minProperties {
-                walk.report(.tooFewProperties(min: schema.minProperties), .object(object))
-            }
-            if let max = schema.maxProperties, object.count > max {
-                walk.report(.tooManyProperties(max: max), .object(object))
-            }
+            checkMemberCount(object, schema, &walk)
             return true
         }
         if walk.probing {
