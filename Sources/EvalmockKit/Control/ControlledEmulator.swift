@@ -57,10 +57,6 @@ final class ControlledEmulator {
             log.error("namespace \(namespace) cannot be opened: \(error)")
             return ControlEndpoints.error(500, "namespace_unavailable", "namespace '\(namespace)' cannot be opened: \(error)")
         }
-        var api: EmulatedAPI?
-        var forcedBy: String?
-        var response: HTTPResponse
-        var delay = 0
         let rule: FaultRule?
         do {
             rule = try faults.consume(namespace: namespace, method: request.method, path: request.path)
@@ -68,40 +64,37 @@ final class ControlledEmulator {
             log.error("fault rules unavailable: \(error)")
             rule = nil
         }
+        // What a fault rule, else `Prefer`, asks of this request.
+        var forcedBy: String?
+        var delay = 0
+        var forcedStatus: Int?
+        var retryAfter: String?
+        var drops = false
         if let rule {
             forcedBy = "rule \(rule.id)"
-            delay = rule.delayMilliseconds
-            if rule.dropsConnection {
-                response = HTTPResponse(status: 0)
-                response.delivery = .dropConnection(afterMilliseconds: delay)
-            } else if let status = rule.status {
-                let owner = instance.pipeline.owningAPI(of: request)
-                api = owner
-                response = owner.errorDialect.forcedError(status: status)
-                if let retryAfter = rule.retryAfter { response.headers.set("Retry-After", retryAfter) }
-            } else {
-                (response, api) = instance.pipeline.respondWithOwner(to: request)
-            }
+            (delay, forcedStatus, retryAfter, drops) = (rule.delayMilliseconds, rule.status, rule.retryAfter, rule.dropsConnection)
         } else if let prefer = PreferHeader(request.headers) {
-            delay = prefer.delayMilliseconds
-            if let code = prefer.code {
-                forcedBy = "prefer"
-                let owner = instance.pipeline.owningAPI(of: request)
-                api = owner
-                response = owner.errorDialect.forcedError(status: code)
-            } else {
-                (response, api) = instance.pipeline.respondWithOwner(to: request)
-            }
+            (delay, forcedStatus) = (prefer.delayMilliseconds, prefer.code)
+            if forcedStatus != nil { forcedBy = "prefer" }
+        }
+        var api: EmulatedAPI?
+        var response: HTTPResponse
+        if drops {
+            response = HTTPResponse(status: 0)
+            response.delivery = .dropConnection(afterMilliseconds: delay)
+        } else if let forcedStatus {
+            let owner = instance.pipeline.owningAPI(of: request)
+            api = owner
+            response = owner.errorDialect.forcedError(status: forcedStatus)
+            if let retryAfter { response.headers.set("Retry-After", retryAfter) }
         } else {
             (response, api) = instance.pipeline.respondWithOwner(to: request)
         }
         if delay > 0, response.delivery == .immediate { response.delivery = .delayed(milliseconds: delay) }
         let handled = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
-        let dropped: Bool
-        if case .dropConnection = response.delivery { dropped = true } else { dropped = false }
         do {
             try journal.record(RequestJournal.Entry(
-                namespace: namespace, api: (api ?? instance.pipeline.owningAPI(of: request)).name, request: request, response: dropped ? nil : response,
+                namespace: namespace, api: (api ?? instance.pipeline.owningAPI(of: request)).name, request: request, response: drops ? nil : response,
                 durationMilliseconds: handled + Double(delay), forcedBy: forcedBy))
         } catch {
             log.error("journal write failed: \(error)")
