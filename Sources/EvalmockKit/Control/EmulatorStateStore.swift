@@ -20,12 +20,15 @@ struct EmulatorStateStore {
     /// Deletes every row of the given APIs (all when nil). Ids keep counting upwards (the
     /// AUTOINCREMENT counters are kept), so an id a test still holds never names new data.
     func wipe(_ only: [any StatefulAPI]? = nil) throws {
-        try database.isolatedTransaction {
-            try database.execute("PRAGMA defer_foreign_keys = ON")
-            for api in only ?? apis {
-                for table in api.storedTables.reversed() {
-                    try database.execute("DELETE FROM \(try quotedTable(table))")
-                }
+        try database.isolatedTransaction { try deleteRows(of: only ?? apis) }
+    }
+
+    /// Inside a transaction: foreign keys are checked at its commit, so tables go in any order.
+    private func deleteRows(of apis: [any StatefulAPI]) throws {
+        try database.execute("PRAGMA defer_foreign_keys = ON")
+        for api in apis {
+            for table in api.storedTables.reversed() {
+                try database.execute("DELETE FROM \(try quotedTable(table))")
             }
         }
     }
@@ -85,10 +88,7 @@ struct EmulatorStateStore {
 
     private func replaceState(with byAPI: JSONValue.JSONObject) throws {
         try database.isolatedTransaction {
-            try database.execute("PRAGMA defer_foreign_keys = ON")
-            for api in apis {
-                for table in api.storedTables.reversed() { try database.execute("DELETE FROM \(try quotedTable(table))") }
-            }
+            try deleteRows(of: apis)
             for api in apis {
                 guard let tables = byAPI[api.name] else { continue }
                 guard let tables = tables.objectValue else { throw SnapshotError("\(api.name) must be an object of tables") }
