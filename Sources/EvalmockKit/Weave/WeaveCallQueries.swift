@@ -1,10 +1,10 @@
 /// Read, list by evaluation run, and delete: the same for every kind of call the v2 routes
-/// expose as its own resource (predictions, scores); only the kind, the names the request uses
-/// and the rendering differ.
+/// expose as its own resource (predictions, scores; evaluation runs for read and delete); only
+/// the kind, the names the request uses and the rendering differ.
 struct WeaveCallQueries {
     let store: WeaveCallStore
     let kind: WeaveCall.Kind
-    /// As the server's 404 names it: `Prediction`, `Score`.
+    /// As the server's 404 names it: `Prediction`, `Score`, `Evaluation run`.
     let label: String
     /// The path parameter of one call (`prediction_id`) and the query of a delete (`prediction_ids`).
     let idParameter: String

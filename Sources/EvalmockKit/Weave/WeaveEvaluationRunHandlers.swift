@@ -19,14 +19,14 @@ struct WeaveEvaluationRunHandlers {
         return .json(200, .object(["evaluation_run_id": .string(id)]))
     }
 
-    func read(_ request: WeaveRequest) throws -> HTTPResponse {
-        try request.checkRefs(pathParameters: ["evaluation_run_id"])
-        let id = request.context.pathParameter("evaluation_run_id")
-        guard let call = try store.call(projectId: request.projectId, id: id), call.kind == .evaluationRun else {
-            throw WeaveTraceServerError.notFound("Evaluation run \(id) not found")
-        }
-        return .json(200, Self.render(call, withSource: true))
+    /// Read and delete as for the other call kinds; the list has filters of its own.
+    private var queries: WeaveCallQueries {
+        WeaveCallQueries(store: store, kind: .evaluationRun, label: "Evaluation run", idParameter: "evaluation_run_id",
+                         idsParameter: "evaluation_run_ids", render: { Self.render($0, withSource: true) })
     }
+
+    func read(_ request: WeaveRequest) throws -> HTTPResponse { try queries.read(request) }
+    func delete(_ request: WeaveRequest) throws -> HTTPResponse { try queries.delete(request) }
 
     func list(_ request: WeaveRequest) throws -> HTTPResponse {
         try request.checkRefs()
@@ -36,12 +36,6 @@ struct WeaveEvaluationRunHandlers {
                                    limit: request.integer("limit"), offset: request.integer("offset"))
         // The server's list builds its rows without `source_evaluation_run_id` (only `read` sets it).
         return WeaveResponses.jsonLines(calls.map { Self.render($0, withSource: false) })
-    }
-
-    func delete(_ request: WeaveRequest) throws -> HTTPResponse {
-        try request.checkRefs()
-        let deleted = try store.deleteWithDescendants(projectId: request.projectId, ids: try request.idsToDelete("evaluation_run_ids"))
-        return .json(200, .object(["num_deleted": .int(deleted)]))
     }
 
     /// Ends the run with the client's summary (`{}` when none) and adds the server's
