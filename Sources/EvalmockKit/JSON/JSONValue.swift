@@ -70,9 +70,14 @@ public struct JSONNumber: Equatable, Hashable, Sendable, CustomStringConvertible
 
     /// Whole-valued numbers count as integers, as in JSON Schema (`2.0` is an integer).
     public var isInteger: Bool {
-        if !lexeme.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) { return true }
+        if !hasFractionOrExponent { return true }
         let value = doubleValue
         return value.isFinite && value.rounded() == value
+    }
+
+    /// Written with a `.` or an exponent (`2.0`, `2e0`), whatever its value.
+    public var hasFractionOrExponent: Bool {
+        lexeme.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
     }
 
     public var intValue: Int? {

@@ -47,7 +47,7 @@ struct ScorecardV1Handlers {
 
     /// A validated integer path parameter; nil when it is beyond 64 bits (no such row can exist).
     private static func pathId(_ context: OperationContext, _ name: String) -> Int64? {
-        ScorecardV1Table.integer(.string(context.pathParameter(name))).map(Int64.init)
+        PydanticLaxCoercion.integer(.string(context.pathParameter(name))).map(Int64.init)
     }
 
     /// The body's members, with the document's defaults for those not sent (a run's `status`

@@ -91,7 +91,7 @@ final class ScorecardV1Store {
                 try database.statement(runs.upsertSQL).execute(try runs.upsertBindings(run))
             }
             for (source, testrecord) in fixtureTestrecords {
-                let runId = testrecord["run_id"].flatMap(ScorecardV1Table.integer).map(Int64.init)
+                let runId = testrecord["run_id"].flatMap(PydanticLaxCoercion.integer).map(Int64.init)
                 guard let runId, try run(id: runId) != nil else {
                     throw MissingRun(source: source, runId: testrecord["run_id"] ?? .null)
                 }

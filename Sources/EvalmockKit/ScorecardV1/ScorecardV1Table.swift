@@ -121,21 +121,12 @@ struct ScorecardV1Table {
         guard let value, value != .null else { return .null }
         switch kind {
         case .integer:
-            guard let integer = ScorecardV1Table.integer(value) else { throw IntegerOutOfRange(field: field, value: value) }
+            guard let integer = PydanticLaxCoercion.integer(value) else { throw IntegerOutOfRange(field: field, value: value) }
             return .integer(Int64(integer))
         case .text:
             return value.stringValue.map(SQLiteValue.text) ?? .text(JSONWriter.encodeString(value))
         case .json:
             return .text(JSONWriter.encodeString(value))
-        }
-    }
-
-    /// The integer pydantic's lax mode makes of a validated value: `13`, `13.0`, `"13"`, `true`.
-    static func integer(_ value: JSONValue) -> Int? {
-        switch value {
-        case .number(let number): return number.intValue
-        case .string, .bool: return PydanticLaxCoercion.number(from: value)?.intValue
-        default: return nil
         }
     }
 }

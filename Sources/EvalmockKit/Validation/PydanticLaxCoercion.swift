@@ -1,6 +1,7 @@
 /// The conversions pydantic v2 makes in lax mode when it validates JSON input.
 enum PydanticLaxCoercion {
-    private static let trueStrings: Set<String> = ["1", "on", "t", "true", "y", "yes"]
+    /// What a string must be (lower-cased) to be `true`, or `false`.
+    static let trueStrings: Set<String> = ["1", "on", "t", "true", "y", "yes"]
     private static let falseStrings: Set<String> = ["0", "off", "f", "false", "n", "no"]
 
     static func accepts(_ value: JSONValue, as type: CompiledSchema.TypeConstraint) -> Bool {
@@ -15,6 +16,15 @@ enum PydanticLaxCoercion {
             return trueStrings.contains(lowered) || falseStrings.contains(lowered)
         default:
             return false
+        }
+    }
+
+    /// The integer lax mode makes of a validated value: `13`, `13.0`, `"13"`, `true`.
+    static func integer(_ value: JSONValue) -> Int? {
+        switch value {
+        case .number(let number): return number.intValue
+        case .string, .bool: return number(from: value)?.intValue
+        default: return nil
         }
     }
 

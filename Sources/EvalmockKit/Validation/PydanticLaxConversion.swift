@@ -22,7 +22,7 @@ struct PydanticLaxConversion {
         case (.boolean?, .number(let number)):
             result = .bool(number.lexeme == "1")
         case (.boolean?, .string(let text)):
-            result = .bool(["1", "on", "t", "true", "y", "yes"].contains(text.lowercased()))
+            result = .bool(PydanticLaxCoercion.trueStrings.contains(text.lowercased()))
         case (_, .object(var object)):
             for key in object.keys {
                 guard let member = object[key] else { continue }
@@ -55,7 +55,7 @@ struct PydanticLaxConversion {
 
     /// pydantic's int of a whole float (`1.0` → `1`); other lexemes are already integers.
     private static func integer(_ number: JSONNumber) -> JSONNumber {
-        guard number.lexeme.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), let whole = number.intValue else { return number }
+        guard number.hasFractionOrExponent, let whole = number.intValue else { return number }
         return JSONNumber(whole)
     }
 }

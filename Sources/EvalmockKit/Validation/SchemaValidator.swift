@@ -141,9 +141,7 @@ public struct SchemaValidator: Sendable {
         case (.integer, .number(let number)):
             guard number.isInteger else { return false }
             // `2.0` is an integer, which pydantic hands on as `2`.
-            if number.lexeme.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
-                walk.coerced = true
-            }
+            if number.hasFractionOrExponent { walk.coerced = true }
             return true
         default:
             guard coercion == .pydanticLax, PydanticLaxCoercion.accepts(value, as: type) else { return false }

@@ -16,11 +16,7 @@ struct WeaveRequest {
     }
 
     func integer(_ name: String) -> Int? {
-        switch context.input.query[name] {
-        case .number(let number)?: return number.intValue
-        case let value?: return PydanticLaxCoercion.number(from: value)?.intValue
-        case nil: return nil
-        }
+        context.input.query[name].flatMap(PydanticLaxCoercion.integer)
     }
 
     func strings(_ name: String) -> [String]? {
