@@ -80,6 +80,8 @@ public final class CompiledSchema: @unchecked Sendable {
     public internal(set) var anyOf: [CompiledSchema] = []
     public internal(set) var oneOf: [CompiledSchema] = []
     public internal(set) var not: CompiledSchema?
+    /// The branches of a union: `oneOf`, else `anyOf` (a schema has one or the other).
+    public var unionBranches: [CompiledSchema] { oneOf.isEmpty ? anyOf : oneOf }
     public internal(set) var discriminator: Discriminator?
 
     init() {}

@@ -14,7 +14,7 @@ enum PydanticUnionLabel {
     /// The members of a union as pydantic sees them: nested plain unions are flattened and
     /// `None` is not a member (pydantic wraps the union in `nullable[...]` instead).
     static func members(of schema: CompiledSchema) -> [CompiledSchema] {
-        let branches = schema.oneOf.isEmpty ? schema.anyOf : schema.oneOf
+        let branches = schema.unionBranches
         return branches.flatMap { branch -> [CompiledSchema] in
             if isPlainUnion(branch) { return members(of: branch) }
             return branch.type == .null && branch.allOf.isEmpty ? [] : [branch]
@@ -22,7 +22,7 @@ enum PydanticUnionLabel {
     }
 
     static func acceptsNull(_ schema: CompiledSchema) -> Bool {
-        let branches = schema.oneOf.isEmpty ? schema.anyOf : schema.oneOf
+        let branches = schema.unionBranches
         return branches.contains { $0.type == .null || (isPlainUnion($0) && acceptsNull($0)) }
     }
 
@@ -43,7 +43,7 @@ enum PydanticUnionLabel {
         if schema.allOf.count == 1, schema.type == nil { return label(schema.allOf[0], &visiting) }
         if let discriminator = schema.discriminator {
             // In the union's own order, which is the order of the Python annotation.
-            let declared = schema.oneOf.isEmpty ? schema.anyOf : schema.oneOf
+            let declared = schema.unionBranches
             let branches = declared.isEmpty ? discriminator.branches.map(\.schema) : declared
             var names: [String] = []
             for branch in branches {

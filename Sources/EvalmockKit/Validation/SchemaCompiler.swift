@@ -120,7 +120,7 @@ final class SchemaCompiler {
         }
 
         if let discriminator = core.discriminator {
-            node.discriminator = discriminatorBranches(discriminator, union: node.oneOf.isEmpty ? node.anyOf : node.oneOf)
+            node.discriminator = discriminatorBranches(discriminator, union: node.unionBranches)
         }
     }
 

@@ -37,7 +37,7 @@ public struct SchemaCompletion: Sendable {
             object[discriminator.propertyName] = .string(branch.tag)
             return complete(.object(object), branch.schema, depth: depth + 1)
         }
-        let members = schema.oneOf.isEmpty ? schema.anyOf : schema.oneOf
+        let members = schema.unionBranches
         if !members.isEmpty {
             let candidates = members.map { complete(value, $0, depth: depth + 1) }
             return candidates.first { validator.isValid($0, against: schema) } ?? candidates[0]
@@ -77,7 +77,7 @@ public struct SchemaCompletion: Sendable {
         if let discriminator = schema.discriminator, let branch = discriminator.branches.first {
             return complete(.object([discriminator.propertyName: .string(branch.tag)]), branch.schema, depth: depth + 1)
         }
-        let members = schema.oneOf.isEmpty ? schema.anyOf : schema.oneOf
+        let members = schema.unionBranches
         if let member = members.first(where: { $0.type != .null }) ?? members.first {
             return placeholder(member, depth: depth + 1)
         }

@@ -303,7 +303,7 @@ public struct SchemaValidator: Sendable {
             }
             return
         }
-        let branches = schema.oneOf.isEmpty ? schema.anyOf : schema.oneOf
+        let branches = schema.unionBranches
         let matched = branches.lazy.filter { isValid(value, against: $0) }.prefix(schema.oneOf.isEmpty ? 1 : 2).count
         if matched == 1 { return }
         if matched > 1 {
@@ -343,7 +343,7 @@ public struct SchemaValidator: Sendable {
         // Whether a member accepts the value: the branches as written decide it as well as the
         // flattened members (a nested union accepts what one of its members does, a null branch
         // no non-null value), without building the member list for every valid value.
-        let branches = schema.oneOf.isEmpty ? schema.anyOf : schema.oneOf
+        let branches = schema.unionBranches
         for branch in branches {
             let accepted = probe(value, branch)
             if !accepted.failed {
@@ -351,12 +351,11 @@ public struct SchemaValidator: Sendable {
                 return
             }
         }
-        let members = PydanticUnionLabel.members(of: schema)
         if walk.probing {
             walk.report(.noUnionBranchMatched, value)
             return
         }
-        for member in members {
+        for member in PydanticUnionLabel.members(of: schema) {
             let label = ValidationIssue.LocationComponent.key(PydanticUnionLabel.label(member))
             walk.append(validate(value, against: member, at: walk.location).map { issue in
                 var labelled = issue
