@@ -52,9 +52,6 @@ final class SchemaCompiler {
         node.defaultValue = core.defaultValue.map(JSONValue.init(anyCodable:))
         node.example = core.examples.first.map(JSONValue.init(anyCodable:))
         node.format = core.formatString.flatMap { $0.isEmpty ? nil : $0 }
-        if let discriminator = core.discriminator {
-            node.discriminator = CompiledSchema.Discriminator(propertyName: discriminator.propertyName, branches: [])
-        }
 
         switch schema.value {
         case .null:
