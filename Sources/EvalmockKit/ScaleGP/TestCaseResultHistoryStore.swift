@@ -37,7 +37,7 @@ final class TestCaseResultHistoryStore {
             UNION ALL
             SELECT document FROM scale_gp_test_case_result_versions WHERE result_id = ?1 AND evaluation_id = ?2 AND num = ?3
             LIMIT 1
-            """).query([.text(resultId), .text(evaluationId), .text(num)]) { row in found = try Self.document(row) }
+            """).query([.text(resultId), .text(evaluationId), .text(num)]) { row in found = try TestCaseResultStore.document(row) }
         return found
     }
 
@@ -55,7 +55,7 @@ final class TestCaseResultHistoryStore {
         var documents: [JSONValue.JSONObject] = []
         let offset = TestCaseResultStore.offset(page: page, limit: limit)
         try database.statement("SELECT document FROM (\(versions)) ORDER BY seq LIMIT ?4 OFFSET ?5")
-            .query(bindings + [.integer(Int64(limit)), .integer(offset)]) { row in documents.append(try Self.document(row)) }
+            .query(bindings + [.integer(Int64(limit)), .integer(offset)]) { row in documents.append(try TestCaseResultStore.document(row)) }
         let total = try database.statement("SELECT COUNT(*) FROM (\(versions))").scalarInt(bindings) ?? 0
         return TestCaseResultStore.Page(documents: documents, total: Int(total))
     }
@@ -64,9 +64,5 @@ final class TestCaseResultHistoryStore {
     static func canonicalNumber(_ num: String) -> String {
         guard !num.isEmpty, num.allSatisfy(\.isASCII), let number = Int(num), number >= 0 else { return num }
         return String(number)
-    }
-
-    private static func document(_ row: Row) throws -> JSONValue.JSONObject {
-        try JSONParser.parse(row.text(0) ?? "{}").objectValue ?? [:]
     }
 }

@@ -86,7 +86,8 @@ final class TestCaseResultStore {
         return Page(documents: documents, total: Int(total))
     }
 
-    private static func document(_ row: Row) throws -> JSONValue.JSONObject {
+    /// A stored document from the first column of a row (the history store reads them too).
+    static func document(_ row: Row) throws -> JSONValue.JSONObject {
         try JSONParser.parse(row.text(0) ?? "{}").objectValue ?? [:]
     }
 }

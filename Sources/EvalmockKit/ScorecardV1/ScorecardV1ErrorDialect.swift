@@ -46,8 +46,6 @@ struct ScorecardV1ErrorDialect: ErrorDialect {
         }
     }
 
-    func internalError(_ error: Error) -> HTTPResponse {
-        ServerLog.error("scorecard-v1 internal error: \(error)")
-        return FastAPIErrorDialect.detail(500, "Internal Server Error")
-    }
+    /// Logged by the caller (the pipeline, or the group commit that failed).
+    func internalError(_ error: Error) -> HTTPResponse { fastAPI.internalError(error) }
 }

@@ -251,8 +251,7 @@ public final class EventLoopHTTPServer {
             if committed {
                 send(response, to: raw)
             } else {
-                var failure = response.ifNotCommitted?() ?? HTTPResponse(status: 500, body: Array(#"{"detail":"Internal Server Error"}"#.utf8))
-                failure.headers.set("Content-Type", "application/json")
+                let failure = response.ifNotCommitted?() ?? .json(500, encoded: Array(#"{"detail":"Internal Server Error"}"#.utf8))
                 send(failure, to: raw)
             }
         }
