@@ -109,7 +109,7 @@ struct Serve: ParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.databasePath = databasePath
-        configuration.openAPIDirectory = openAPIDirectory ?? Environment.string("EVALMOCK_OPENAPI_DIR")
+        configuration.openAPIDirectory = Environment.openAPIDirectory(openAPIDirectory)
         configuration.apiKeys = apiKeys
         configuration.limits.maxBodyBytes = maxBodyBytes
         configuration.limits.timeoutSeconds = Int32(clamping: requestTimeout)
@@ -164,6 +164,9 @@ enum Environment {
 
     /// `1`, `true` or `yes` (any case) turn a switch on.
     static func flag(_ name: String) -> Bool { ["1", "true", "yes"].contains(string(name)?.lowercased() ?? "") }
+
+    /// `--openapi-dir` when given, else `EVALMOCK_OPENAPI_DIR` (nil: the default search).
+    static func openAPIDirectory(_ flag: String?) -> String? { flag ?? string("EVALMOCK_OPENAPI_DIR") }
 
     static func list(_ name: String) -> [String] {
         string(name)?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []

@@ -26,11 +26,11 @@ struct Export: ParsableCommand {
     func run() throws {
         do {
             if let fixturesDirectory {
-                let files = try StateSnapshotFile.exportFixtures(databasePath: databasePath, openAPIDirectory: openAPIDirectory ?? Environment.string("EVALMOCK_OPENAPI_DIR"), directory: fixturesDirectory)
+                let files = try StateSnapshotFile.exportFixtures(databasePath: databasePath, openAPIDirectory: Environment.openAPIDirectory(openAPIDirectory), directory: fixturesDirectory)
                 for file in files { print(file) }
                 return
             }
-            let bytes = try StateSnapshotFile.export(databasePath: databasePath, openAPIDirectory: openAPIDirectory ?? Environment.string("EVALMOCK_OPENAPI_DIR"))
+            let bytes = try StateSnapshotFile.export(databasePath: databasePath, openAPIDirectory: Environment.openAPIDirectory(openAPIDirectory))
             if let output {
                 try Data(bytes).write(to: URL(fileURLWithPath: output))
             } else {
@@ -60,7 +60,7 @@ struct Import: ParsableCommand {
     func run() throws {
         do {
             let data = snapshot == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: snapshot))
-            try StateSnapshotFile.importSnapshot(Array(data), databasePath: databasePath, openAPIDirectory: openAPIDirectory ?? Environment.string("EVALMOCK_OPENAPI_DIR"))
+            try StateSnapshotFile.importSnapshot(Array(data), databasePath: databasePath, openAPIDirectory: Environment.openAPIDirectory(openAPIDirectory))
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)

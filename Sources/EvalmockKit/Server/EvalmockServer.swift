@@ -7,9 +7,7 @@ import Foundation
 /// `stop()`, which libevent makes safe from any thread.
 public final class EvalmockServer: @unchecked Sendable {
     public let configuration: ServerConfiguration
-    public let database: SQLiteDatabase
     public let apis: [EmulatedAPI]
-    public let openAPIDirectory: String
     /// What `--fixtures` loaded, one line per API.
     public let loadedFixtures: [String]
     private let transport: EventLoopHTTPServer
@@ -17,20 +15,16 @@ public final class EvalmockServer: @unchecked Sendable {
     private var gate: GroupCommitGate?
     /// The database as the start-up line shows it: an absolute path, or `:memory:`.
     public let databaseDescription: String
-    /// The port actually bound (differs from the configured one when that is 0).
-    public private(set) var port = 0
 
     public init(configuration: ServerConfiguration) throws {
         self.configuration = configuration
         let openAPIDirectory = try SpecificationDirectory.locate(configured: configuration.openAPIDirectory)
-        self.openAPIDirectory = openAPIDirectory
         let database: SQLiteDatabase
         do {
             database = try SQLiteDatabase(path: configuration.databasePath)
         } catch {
             throw DatabaseOpenError(path: configuration.databasePath, reason: error.message)
         }
-        self.database = database
         databaseDescription = configuration.databasePath == ":memory:"
             ? ":memory:" : URL(fileURLWithPath: configuration.databasePath).standardizedFileURL.path
         let settings = EmulatorSettings(openAPIDirectory: openAPIDirectory, apiKeys: configuration.apiKeys,
@@ -59,11 +53,10 @@ public final class EvalmockServer: @unchecked Sendable {
         }
     }
 
-    /// Binds the listener; returns the bound port.
+    /// Binds the listener; returns the port bound (the configured one, or the one picked for 0).
     @discardableResult
     public func bind() throws -> Int {
-        port = try transport.bind(host: configuration.host, port: configuration.port)
-        return port
+        try transport.bind(host: configuration.host, port: configuration.port)
     }
 
     public func stopOnSignals(_ signals: [Int32]) { transport.stopOnSignals(signals) }

@@ -7,7 +7,6 @@ import CSQLite
 /// a power cut could drop the last transactions, which a local emulator accepts for speed.
 public final class SQLiteDatabase {
     let connection: OpaquePointer
-    public let path: String
     private var statements: [String: Statement] = [:]
 
     public init(path: String) throws(SQLiteError) {
@@ -20,7 +19,6 @@ public final class SQLiteDatabase {
             throw error
         }
         self.connection = connection
-        self.path = path
         sqlite3_extended_result_codes(connection, 1)
         sqlite3_busy_timeout(connection, 5_000)
         do throws(SQLiteError) {
