@@ -69,15 +69,11 @@ public final class Statement {
             case .null: code = sqlite3_bind_null(handle, index)
             case .integer(let v): code = sqlite3_bind_int64(handle, index, v)
             case .double(let v): code = sqlite3_bind_double(handle, index, v)
-            case .text(let v):
-                code = v.utf8.withContiguousStorageIfAvailable { buffer in
+            case .text(var text):
+                // In place for a native string; a bridged one is made native first.
+                code = text.withUTF8 { buffer in
                     sqlite3_bind_text(handle, index, buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(buffer.count), SQLITE_TRANSIENT)
-                } ?? {
-                    var copy = v
-                    return copy.withUTF8 { buffer in
-                        sqlite3_bind_text(handle, index, buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(buffer.count), SQLITE_TRANSIENT)
-                    }
-                }()
+                }
             }
             guard code == SQLITE_OK else { throw SQLiteError(code: code, connection: connection, context: "bind \(index) in \(sql)") }
         }
