@@ -34,12 +34,12 @@ struct ScorecardV1Fixtures {
             throw FixtureError(path: file.path, reason: "\"\(member)\" must be an array")
         }
         let schema = specification.componentSchema(name) ?? .anything
+        let known = Set(table.exposedFields.map(\.name))
         return try elements.enumerated().map { index, element in
             let place = "\(member)[\(index)]"
             guard case .object(let given) = element else {
                 throw FixtureError(path: file.path, reason: "\(place) must be an object")
             }
-            let known = Set(table.exposedFields.map(\.name))
             if let unknown = given.keys.first(where: { !known.contains($0) }) {
                 throw FixtureError(path: file.path, reason: "\(place) has no field \"\(unknown)\"")
             }

@@ -8,6 +8,8 @@ final class ScorecardV1Store {
     private let clock: () -> String
     private let runs = ScorecardV1Table.runs
     private let testrecords = ScorecardV1Table.testrecords
+    private let selectRun = ScorecardV1Table.runs.selectSQL(where: "id = ?")
+    private let selectTestrecord = ScorecardV1Table.testrecords.selectSQL(where: "run_id = ? AND id = ?")
 
     init(database: SQLiteDatabase, clock: @escaping () -> String = Timestamp.nowNaiveMicroseconds) {
         self.database = database
@@ -28,10 +30,14 @@ final class ScorecardV1Store {
 
     func run(id: Int64) throws -> Resource? {
         var found: Resource?
-        try database.statement(runs.selectSQL(where: "id = ?")).query([.integer(id)]) { row in
+        try database.statement(selectRun).query([.integer(id)]) { row in
             found = try runs.object(from: row)
         }
         return found
+    }
+
+    private func runExists(id: Int64) throws -> Bool {
+        try database.statement("SELECT 1 FROM scorecard_v1_runs WHERE id = ?").scalarInt([.integer(id)]) != nil
     }
 
     /// Sets a run's status; nil when there is no such run.
@@ -67,7 +73,7 @@ final class ScorecardV1Store {
         row["created_at"] = .string(clock())
         row["run_id"] = .number(JSONNumber(lexeme: String(runId)))
         return try database.transaction {
-            guard try run(id: runId) != nil else { return nil }
+            guard try runExists(id: runId) else { return nil }
             try database.statement(testrecords.insertSQL).execute(try testrecords.insertBindings(row))
             return try testrecord(runId: runId, id: database.lastInsertRowID)
         }
@@ -76,7 +82,7 @@ final class ScorecardV1Store {
     /// A testrecord is found only under the run it belongs to.
     func testrecord(runId: Int64, id: Int64) throws -> Resource? {
         var found: Resource?
-        try database.statement(testrecords.selectSQL(where: "run_id = ? AND id = ?")).query([.integer(runId), .integer(id)]) { row in
+        try database.statement(selectTestrecord).query([.integer(runId), .integer(id)]) { row in
             found = try testrecords.object(from: row)
         }
         return found
@@ -92,7 +98,7 @@ final class ScorecardV1Store {
             }
             for (source, testrecord) in fixtureTestrecords {
                 let runId = testrecord["run_id"].flatMap(PydanticLaxCoercion.integer).map(Int64.init)
-                guard let runId, try run(id: runId) != nil else {
+                guard let runId, try runExists(id: runId) else {
                     throw MissingRun(source: source, runId: testrecord["run_id"] ?? .null)
                 }
                 try database.statement(testrecords.upsertSQL).execute(try testrecords.upsertBindings(testrecord))

@@ -20,8 +20,24 @@ struct ScorecardV1Table {
 
     let name: String
     let fields: [Field]
+    let exposedFields: [Field]
+    /// `INSERT` of every field but `id`, which AUTOINCREMENT assigns.
+    let insertSQL: String
+    /// `INSERT` with the given id, replacing the exposed fields of an existing row with that id:
+    /// loading the same fixture twice leaves one row.
+    let upsertSQL: String
 
-    var exposedFields: [Field] { fields.filter(\.exposed) }
+    /// The SQL is written once here, not per request.
+    init(name: String, fields: [Field]) {
+        self.name = name
+        self.fields = fields
+        exposedFields = fields.filter(\.exposed)
+        let inserted = fields.dropFirst().map(\.name)
+        insertSQL = "INSERT INTO \(name) (\(inserted.joined(separator: ", "))) VALUES (\(inserted.map { _ in "?" }.joined(separator: ", ")))"
+        let exposed = exposedFields.map(\.name)
+        let updates = exposed.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        upsertSQL = "INSERT INTO \(name) (\(exposed.joined(separator: ", "))) VALUES (\(exposed.map { _ in "?" }.joined(separator: ", "))) ON CONFLICT(id) DO UPDATE SET \(updates)"
+    }
 
     static let runs = ScorecardV1Table(name: "scorecard_v1_runs", fields: [
         Field(name: "id", kind: .integer),
@@ -65,20 +81,6 @@ struct ScorecardV1Table {
     /// `SELECT` of the exposed fields by id (and, for testrecords, by run).
     func selectSQL(where condition: String) -> String {
         "SELECT \(exposedFields.map(\.name).joined(separator: ", ")) FROM \(name) WHERE \(condition)"
-    }
-
-    /// `INSERT` of every field but `id`, which AUTOINCREMENT assigns.
-    var insertSQL: String {
-        let names = fields.dropFirst().map(\.name)
-        return "INSERT INTO \(name) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))"
-    }
-
-    /// `INSERT` with the given id, replacing the exposed fields of an existing row with that id:
-    /// loading the same fixture twice leaves one row.
-    var upsertSQL: String {
-        let names = exposedFields.map(\.name)
-        let updates = names.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        return "INSERT INTO \(name) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", "))) ON CONFLICT(id) DO UPDATE SET \(updates)"
     }
 
     /// Values for `insertSQL` (every field but `id`).
