@@ -5,7 +5,7 @@
 /// percent-decoded after splitting, so an id may contain an encoded `/`.
 public struct Router<Target> {
     public enum Match {
-        case found(Target, parameters: [String: String], template: PathTemplate)
+        case found(Target, parameters: [String: String])
         /// The path exists but not for this method; `allowed` lists the methods it has.
         case methodNotAllowed(allowed: [String])
         case notFound
@@ -13,8 +13,9 @@ public struct Router<Target> {
 
     private final class Node {
         var literals: [String: Node] = [:]
-        var parameter: (name: String, node: Node)?
-        var targets: [String: (Target, PathTemplate)] = [:]
+        var parameter: Node?
+        /// By method; with the template's parameter names, in path order.
+        var targets: [String: (target: Target, parameterNames: [String])] = [:]
     }
 
     private let root = Node()
@@ -35,15 +36,19 @@ public struct Router<Target> {
                 }
             case .parameter(let name):
                 if let existing = node.parameter {
-                    node = existing.node
+                    node = existing
                 } else {
                     let next = Node()
-                    node.parameter = (name, next)
+                    node.parameter = next
                     node = next
                 }
             }
         }
-        node.targets[method.uppercased()] = (target, template)
+        let parameterNames = template.segments.compactMap { segment -> String? in
+            if case .parameter(let name) = segment { return name }
+            return nil
+        }
+        node.targets[method.uppercased()] = (target, parameterNames)
     }
 
     public func match(method: String, path: String) -> Match {
@@ -51,18 +56,13 @@ public struct Router<Target> {
         let segments = rawSegments.map { PercentDecoding.decode($0) ?? $0 }
         var parameterValues: [String] = []
         guard let node = find(root, segments[...], &parameterValues) else { return .notFound }
-        guard let (target, template) = node.targets[method.uppercased()] ?? (method.uppercased() == "HEAD" ? node.targets["GET"] : nil) else {
+        let method = method.uppercased()
+        guard let (target, names) = node.targets[method] ?? (method == "HEAD" ? node.targets["GET"] : nil) else {
             return .methodNotAllowed(allowed: node.targets.keys.sorted())
         }
         var parameters: [String: String] = [:]
-        var names = template.segments.compactMap { segment -> String? in
-            if case .parameter(let name) = segment { return name }
-            return nil
-        }[...]
-        for value in parameterValues {
-            if let name = names.popFirst() { parameters[name] = value }
-        }
-        return .found(target, parameters: parameters, template: template)
+        for (name, value) in zip(names, parameterValues) { parameters[name] = value }
+        return .found(target, parameters: parameters)
     }
 
     /// Depth-first search preferring literal children; collects parameter values on the way.
@@ -74,7 +74,7 @@ public struct Router<Target> {
         }
         if let parameter = node.parameter, !segment.isEmpty {
             values.append(segment)
-            if let found = find(parameter.node, rest, &values) { return found }
+            if let found = find(parameter, rest, &values) { return found }
             values.removeLast()
         }
         return nil

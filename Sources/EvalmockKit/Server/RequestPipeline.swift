@@ -69,7 +69,7 @@ public final class RequestPipeline {
             var response = owner.errorDialect.methodNotAllowed(method: request.method, path: request.path, allowed: allowed)
             response.headers.set("Allow", allowed.joined(separator: ", "))
             return (response, owner)
-        case .found(let route, let parameters, _):
+        case .found(let route, let parameters):
             return (respond(to: request, route: route, pathParameters: parameters), owner)
         }
     }
@@ -140,7 +140,7 @@ public final class RequestPipeline {
     }
 
     private func owner(of match: Router<Route>.Match, path: String) -> EmulatedAPI {
-        if case .found(let route, _, _) = match { return route.api }
+        if case .found(let route, _) = match { return route.api }
         return api(forPath: path)
     }
 
