@@ -127,16 +127,17 @@ public enum PydanticErrorRenderer {
 
     /// `'a'`, `'a' or 'b'`, `'a', 'b' or 'c'`: pydantic's way of listing allowed values.
     static func quotedList(_ values: [JSONValue]) -> String {
-        let quoted = values.map { value -> String in
-            if case .string(let text) = value { return "'\(text)'" }
-            return JSONWriter.encodeString(value)
-        }
+        let quoted = values.map(pythonLiteral)
         guard quoted.count > 1 else { return quoted.first ?? "" }
         return quoted.dropLast().joined(separator: ", ") + " or " + quoted.last!
     }
 
-    private static func number(_ value: Double) -> JSONNumber {
-        JSONNumber(lexeme: ValidationIssue.format(value))
+    private static func number(_ value: Double) -> JSONNumber { JSONNumber(value) }
+
+    /// A value as pydantic quotes it in messages and labels: strings in single quotes.
+    static func pythonLiteral(_ value: JSONValue) -> String {
+        if case .string(let text) = value { return "'\(text)'" }
+        return JSONWriter.encodeString(value)
     }
 
     private static func firstNonHex(_ input: JSONValue?) -> String {

@@ -65,6 +65,10 @@ public struct JSONNumber: Equatable, Hashable, Sendable, CustomStringConvertible
 
     public init(lexeme: String) { self.lexeme = lexeme }
     public init(_ value: Int) { self.lexeme = String(value) }
+    /// A whole value below 10^15 without a fraction (`5`, not `5.0`), others as Swift prints them.
+    public init(_ value: Double) {
+        lexeme = value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
 
     public var doubleValue: Double { Double(lexeme) ?? .nan }
 

@@ -27,15 +27,9 @@ struct ScaleGPCaller {
             }
             return hash
         }
-        let hex = String(fnv(0xcbf29ce484222325), radix: 16).leftPadded(16) + String(fnv(0x84222325cbf29ce4), radix: 16).leftPadded(16)
-        let digits = Array(hex)
-        let groups = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(digits[$0]) }
-        return groups.joined(separator: "-")
-    }
-}
-
-private extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
+        let bytes = [fnv(0xcbf29ce484222325), fnv(0x84222325cbf29ce4)].flatMap { hash in
+            (0..<8).map { UInt8(truncatingIfNeeded: hash >> (8 * (7 - $0))) }
+        }
+        return UUIDText.format(bytes)
     }
 }

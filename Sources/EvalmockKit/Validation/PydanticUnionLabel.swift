@@ -58,7 +58,7 @@ enum PydanticUnionLabel {
             return acceptsNull(schema) ? "nullable[\(union)]" : union
         }
         if let values = schema.enumValues {
-            return "literal[\(values.map(literal).joined(separator: ","))]"
+            return "literal[\(values.map(PydanticErrorRenderer.pythonLiteral).joined(separator: ","))]"
         }
         switch schema.type {
         case .string?: return "str"
@@ -73,10 +73,5 @@ enum PydanticUnionLabel {
             return "dict[str,any]"
         case nil: return "any"
         }
-    }
-
-    private static func literal(_ value: JSONValue) -> String {
-        if case .string(let text) = value { return "'\(text)'" }
-        return JSONWriter.encodeString(value)
     }
 }

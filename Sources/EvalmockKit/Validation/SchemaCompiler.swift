@@ -161,7 +161,7 @@ extension JSONValue {
         case let bool as Bool: self = .bool(bool)
         case let int as Int: self = .number(JSONNumber(int))
         case let double as Double:
-            self = .number(JSONNumber(lexeme: double.rounded() == double && abs(double) < 1e15 ? String(Int(double)) : String(double)))
+            self = .number(JSONNumber(double))
         case let string as String: self = .string(string)
         case let array as [Any]: self = .array(array.map(JSONValue.init(any:)))
         case let array as [AnyCodable]: self = .array(array.map(JSONValue.init(anyCodable:)))

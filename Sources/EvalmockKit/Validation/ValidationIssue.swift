@@ -106,7 +106,5 @@ public struct ValidationIssue: Equatable, Sendable {
         }
     }
 
-    static func format(_ number: Double) -> String {
-        number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : String(number)
-    }
+    static func format(_ number: Double) -> String { JSONNumber(number).lexeme }
 }
