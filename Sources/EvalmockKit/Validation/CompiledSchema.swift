@@ -43,6 +43,7 @@ public final class CompiledSchema: @unchecked Sendable {
     public internal(set) var minimum: NumericBound?
     public internal(set) var maximum: NumericBound?
     public internal(set) var multipleOf: Double?
+    var hasNumericBounds: Bool { minimum != nil || maximum != nil || multipleOf != nil }
 
     public private(set) var properties: [(name: String, schema: CompiledSchema)] = []
     /// Each property by name, and whether it is required: one look-up per member of an object.

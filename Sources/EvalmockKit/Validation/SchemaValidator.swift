@@ -120,8 +120,8 @@ public struct SchemaValidator: Sendable {
             checkString(string, value, schema, &walk)
         case .number(let number): checkNumber(number, value, schema, &walk)
         case .string, .bool:
-            // Coerced by pydantic's lax mode into a number: its bounds still apply.
-            if let number = PydanticLaxCoercion.number(from: value) { checkNumber(number, value, schema, &walk) }
+            // Coerced by pydantic's lax mode into a number: its bounds still apply (when there are any).
+            if schema.hasNumericBounds, let number = PydanticLaxCoercion.number(from: value) { checkNumber(number, value, schema, &walk) }
         case .object(let object): checkObject(object, schema, &walk)
         case .array(let array): checkArray(array, value, schema, &walk)
         case .null: break
