@@ -19,12 +19,8 @@ public struct FastAPIErrorDialect: ErrorDialect {
     public func validationFailed(_ issues: [ValidationIssue]) -> HTTPResponse {
         // FastAPI stops at a body that is not JSON and reports only that, in the words and at
         // the position of Python's `json` module; a body that is not UTF-8 fails before that.
-        if let malformed = issues.first(where: { if case .invalidJSON = $0.kind { return true } else { return false } }) {
-            guard let parseError = malformed.jsonError else {
-                var issue = malformed
-                issue.input = .object([:])
-                return Self.detail(422, PydanticErrorRenderer.detail([issue]))
-            }
+        if let malformed = issues.first(where: { if case .invalidJSON = $0.kind { return true } else { return false } }),
+           case .invalidJSON(let parseError) = malformed.kind {
             if case .invalidUTF8 = parseError.reason {
                 return Self.detail(400, "There was an error parsing the body")
             }

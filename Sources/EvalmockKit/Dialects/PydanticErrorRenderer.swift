@@ -90,8 +90,8 @@ public enum PydanticErrorRenderer {
             let tags = expected.map { "'\($0)'" }.joined(separator: ", ")
             return ("union_tag_invalid", "Input tag '\(tag)' found using '\(property)' does not match any of the expected tags: \(tags)",
                     ["discriminator": .string("'\(property)'"), "tag": .string(tag), "expected_tags": .string(tags)])
-        case .invalidJSON(let detail):
-            return ("json_invalid", "JSON decode error", ["error": .string(detail)])
+        case .invalidJSON(let error):
+            return ("json_invalid", "JSON decode error", ["error": .string(error.description)])
         }
     }
 

@@ -7,7 +7,8 @@ struct ScorecardErrorDialect: ErrorDialect {
     /// 400 with every problem in `details.errors`, each `{path, in, message}`.
     func validationFailed(_ issues: [ValidationIssue]) -> HTTPResponse {
         if let malformed = issues.first(where: { if case .invalidJSON = $0.kind { return true } else { return false } }),
-           case .invalidJSON(let detail) = malformed.kind {
+           case .invalidJSON(let error) = malformed.kind {
+            let detail = error.description
             return Self.apiError(400, code: "BAD_REQUEST", message: "Malformed JSON in request body: \(detail)",
                                  details: ["errors": .array([.object(["path": "", "in": "body", "message": .string(detail)])])])
         }

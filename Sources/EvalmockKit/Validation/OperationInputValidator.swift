@@ -72,9 +72,7 @@ public struct OperationInputValidator: Sendable {
                     bodyWasCoerced = checked.coerced
                     body = parsed
                 } catch {
-                    var issue = ValidationIssue(location: [.key("body"), .index(error.offset)], kind: .invalidJSON(error.description), input: nil)
-                    issue.jsonError = error
-                    issues.append(issue)
+                    issues.append(ValidationIssue(location: [.key("body"), .index(error.offset)], kind: .invalidJSON(error), input: nil))
                 }
             }
         }

@@ -45,7 +45,8 @@ public struct ValidationIssue: Equatable, Sendable {
         case unionTagMissing(property: String, expected: [String])
         case unionTagInvalid(property: String, tag: String, expected: [String])
         case matchesForbiddenSchema
-        case invalidJSON(String)
+        /// A body that is not JSON: the parser's account of where and why.
+        case invalidJSON(JSONParseError)
     }
 
     /// Where the problem is: first `body`, `query`, `path` or `header`, then keys and indexes.
@@ -56,8 +57,6 @@ public struct ValidationIssue: Equatable, Sendable {
     /// For a value that should have been an object: what kind of object the schema describes.
     /// pydantic words this error differently for a model and for a tagged union of models.
     public var expectedObject: ExpectedObject?
-    /// For a body that is not JSON: the parser's account of where and why.
-    public var jsonError: JSONParseError?
 
     public enum ExpectedObject: Equatable, Sendable {
         /// A named object schema (`ResultSchemaGeneration`), a model class in pydantic.
@@ -102,7 +101,7 @@ public struct ValidationIssue: Equatable, Sendable {
         case .unionTagMissing(let property, let expected): return "must have a '\(property)' of \(expected.joined(separator: ", "))"
         case .unionTagInvalid(let property, let tag, let expected): return "has '\(property)' '\(tag)', expected one of \(expected.joined(separator: ", "))"
         case .matchesForbiddenSchema: return "matches a schema it must not match"
-        case .invalidJSON(let detail): return "is not valid JSON: \(detail)"
+        case .invalidJSON(let error): return "is not valid JSON: \(error.description)"
         }
     }
 
