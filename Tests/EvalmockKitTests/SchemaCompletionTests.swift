@@ -1,4 +1,3 @@
-import OpenAPIKit
 import XCTest
 @testable import EvalmockKit
 
@@ -47,8 +46,7 @@ final class SchemaCompletionTests: XCTestCase {
     let completion = SchemaCompletion()
 
     override func setUpWithError() throws {
-        let document = try JSONValueDecoder().decode(OpenAPI.Document.self, from: Array(Self.document.utf8))
-        specification = OpenAPISpecification(document: document)
+        specification = try OpenAPISpecification(json: Array(Self.document.utf8))
     }
 
     private func schema(_ name: String) -> CompiledSchema { specification.componentSchema(name)! }

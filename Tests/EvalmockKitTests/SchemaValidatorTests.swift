@@ -1,5 +1,4 @@
 import Foundation
-import OpenAPIKit
 import XCTest
 @testable import EvalmockKit
 
@@ -58,8 +57,7 @@ final class SchemaValidatorTests: XCTestCase {
     var operation: OperationDefinition!
 
     override func setUpWithError() throws {
-        let document = try JSONValueDecoder().decode(OpenAPI.Document.self, from: Array(Self.document.utf8))
-        specification = OpenAPISpecification(document: document)
+        specification = try OpenAPISpecification(json: Array(Self.document.utf8))
         operation = try XCTUnwrap(specification.operation("createThing"))
     }
 

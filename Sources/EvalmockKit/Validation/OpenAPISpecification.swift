@@ -47,6 +47,13 @@ public final class OpenAPISpecification: @unchecked Sendable {
         self.componentSchemas = components
     }
 
+    /// A document from its JSON text. Vendor extensions (`x-codeSamples` and the like) are not
+    /// needed to emulate an API, and decoding them as untyped values was most of the start-up time.
+    public convenience init(json: [UInt8]) throws {
+        let decoder = JSONValueDecoder(userInfo: [VendorExtensionsConfiguration.enabledKey: false])
+        self.init(document: try decoder.decode(OpenAPI.Document.self, from: json))
+    }
+
     private static let cache = SpecificationCache()
 
     /// Loads and compiles a document once per process (tests start many servers).
@@ -70,11 +77,7 @@ public final class OpenAPISpecification: @unchecked Sendable {
             throw SpecificationError(path: path, reason: "file not found or unreadable")
         }
         do {
-            // Vendor extensions (`x-codeSamples` and the like) are not needed to emulate an API, and
-            // decoding them as untyped values was most of the start-up time.
-            let decoder = JSONValueDecoder(userInfo: [VendorExtensionsConfiguration.enabledKey: false])
-            let document = try decoder.decode(OpenAPI.Document.self, from: [UInt8](data))
-            return OpenAPISpecification(document: document)
+            return try OpenAPISpecification(json: [UInt8](data))
         } catch {
             throw SpecificationError(path: path, reason: String(describing: error))
         }
