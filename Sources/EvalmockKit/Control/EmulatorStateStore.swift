@@ -28,18 +28,42 @@ struct EmulatorStateStore {
         try database.execute("PRAGMA defer_foreign_keys = ON")
         for api in apis {
             for table in api.storedTables.reversed() {
-                try database.execute("DELETE FROM \(try quotedTable(table))")
+                try database.execute("DELETE FROM \(try quotedTable(table.name))")
             }
         }
     }
 
     /// Runs one API's partial reset, e.g. scope `run` of Scorecard v2 with value `135`.
     func reset(_ api: any StatefulAPI, scope: ResetScope, value: String) throws {
+        let statements: [String]
+        switch scope.rows {
+        case .statements(let given): statements = given
+        case .matching(let table, let column):
+            statements = try deletions(from: table, where: "\(try quotedTable(column)) = ?1", of: api)
+        }
         try database.transaction {
-            for sql in scope.statements {
+            for sql in statements {
                 try database.statement(sql).execute([.text(value)])
             }
         }
+    }
+
+    /// The DELETEs that remove a table's rows matching `condition` and, children first, every
+    /// row of the API's tables that refers to them through a foreign key, however deep.
+    private func deletions(from table: String, where condition: String, of api: any StatefulAPI) throws -> [String] {
+        var statements: [String] = []
+        for child in api.storedTables where child.name != table {
+            var references: [(column: String, parentColumn: String)] = []
+            try database.statement("SELECT \"from\", \"to\" FROM pragma_foreign_key_list(?) WHERE \"table\" = ?")
+                .query([.text(child.name), .text(table)]) { row in
+                    references.append((row.text(0) ?? "", row.text(1) ?? ""))
+                }
+            for reference in references {
+                let selected = "\(try quotedTable(reference.column)) IN (SELECT \(try quotedTable(reference.parentColumn)) FROM \(try quotedTable(table)) WHERE \(condition))"
+                statements += try deletions(from: child.name, where: selected, of: api)
+            }
+        }
+        return statements + ["DELETE FROM \(try quotedTable(table)) WHERE \(condition)"]
     }
 
     // MARK: - Export and import
@@ -50,7 +74,7 @@ struct EmulatorStateStore {
         var byAPI = JSONValue.JSONObject()
         for api in apis {
             var tables = JSONValue.JSONObject()
-            for table in api.storedTables {
+            for table in api.storedTables.map(\.name) {
                 var rows: [JSONValue] = []
                 try database.statement("SELECT * FROM \(try quotedTable(table)) ORDER BY rowid").query { row in
                     var object = JSONValue.JSONObject()
@@ -92,10 +116,10 @@ struct EmulatorStateStore {
             for api in apis {
                 guard let tables = byAPI[api.name] else { continue }
                 guard let tables = tables.objectValue else { throw SnapshotError("\(api.name) must be an object of tables") }
-                for name in tables.keys where !api.storedTables.contains(name) {
+                for name in tables.keys where !api.storedTables.contains(where: { $0.name == name }) {
                     throw SnapshotError("\(api.name) has no table \"\(name)\"")
                 }
-                for table in api.storedTables {
+                for table in api.storedTables.map(\.name) {
                     guard let rows = tables[table] else { continue }
                     guard let rows = rows.arrayValue else { throw SnapshotError("\(api.name).\(table) must be an array of rows") }
                     try insert(rows, into: table, of: api.name)
@@ -133,11 +157,11 @@ struct EmulatorStateStore {
             throw SnapshotError("a snapshot under \(api.name)/ may only hold \(api.name), not \(other)")
         }
         guard let tables = byAPI[api.name]?.objectValue else { return 0 }
-        for name in tables.keys where !api.storedTables.contains(name) {
+        for name in tables.keys where !api.storedTables.contains(where: { $0.name == name }) {
             throw SnapshotError("\(api.name) has no table \"\(name)\"")
         }
         var count = 0
-        for table in api.storedTables {
+        for table in api.storedTables.map(\.name) {
             guard let rows = tables[table] else { continue }
             guard let rows = rows.arrayValue else { throw SnapshotError("\(api.name).\(table) must be an array of rows") }
             try insert(rows, into: table, of: api.name, replacing: true)

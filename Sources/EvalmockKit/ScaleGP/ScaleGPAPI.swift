@@ -10,7 +10,7 @@ final class ScaleGPAPI: EmulatedAPI {
     private let credentials: CredentialCheck
     private let testCaseResults: TestCaseResultHandlers
     private let testCaseResultHistory: TestCaseResultHistoryHandlers
-    private let database: SQLiteDatabase
+    let database: SQLiteDatabase
     let deeperRules: SchemaRefinements
 
     init(environment: APIEnvironment) throws {
@@ -33,14 +33,6 @@ final class ScaleGPAPI: EmulatedAPI {
     /// The `x-api-key` header (the document's `APIKeyHeader` scheme, what the SDK sends).
     func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome {
         credentials.verdict(request.headers["x-api-key"])
-    }
-
-    func inventory() throws -> JSONValue.JSONObject {
-        [
-            "evaluations": .int(try database.rowCount("scale_gp_evaluations")),
-            "testCaseResults": .int(try database.rowCount("scale_gp_test_case_results")),
-            "replacedTestCaseResultVersions": .int(try database.rowCount("scale_gp_test_case_result_versions")),
-        ]
     }
 
     var handlers: [String: OperationHandler] {

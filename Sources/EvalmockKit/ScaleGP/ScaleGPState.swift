@@ -1,10 +1,13 @@
-/// What `/_evalmock/reset` and export see of Scale GP: an evaluation and its test case results.
+/// What `/_evalmock/reset`, export and the health inventory see of Scale GP: evaluations, their
+/// test case results and the versions a PATCH replaced. An evaluation goes with its results and
+/// their versions.
 extension ScaleGPAPI: StatefulAPI {
-    var storedTables: [String] { ["scale_gp_evaluations", "scale_gp_test_case_results"] }
-    var resetScopes: [ResetScope] {
-        [ResetScope(name: "evaluation", statements: [
-            "DELETE FROM scale_gp_test_case_results WHERE evaluation_id = ?",
-            "DELETE FROM scale_gp_evaluations WHERE id = ?",
-        ])]
+    var storedTables: [StoredTable] {
+        [
+            StoredTable("scale_gp_evaluations", countedAs: "evaluations"),
+            StoredTable("scale_gp_test_case_results", countedAs: "testCaseResults"),
+            StoredTable("scale_gp_test_case_result_versions", countedAs: "replacedTestCaseResultVersions"),
+        ]
     }
+    var resetScopes: [ResetScope] { [ResetScope(name: "evaluation", table: "scale_gp_evaluations", column: "id")] }
 }

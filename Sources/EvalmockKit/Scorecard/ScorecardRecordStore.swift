@@ -112,14 +112,6 @@ final class ScorecardRecordStore {
         }
     }
 
-    func inventory() throws -> JSONValue.JSONObject {
-        [
-            "runs": .int(try database.rowCount("scorecard_runs")),
-            "records": .int(try database.rowCount("scorecard_records")),
-            "tags": .int(try database.rowCount("scorecard_record_tags")),
-        ]
-    }
-
     private static func record(from row: Row) throws -> ScorecardRecord {
         ScorecardRecord(
             id: row.int(0),

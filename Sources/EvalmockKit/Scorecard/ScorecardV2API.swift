@@ -7,21 +7,19 @@ final class ScorecardV2API: EmulatedAPI {
     let errorDialect: any ErrorDialect = ScorecardErrorDialect()
     private let credentials: CredentialCheck
     private let records: ScorecardRecordHandlers
+    let database: SQLiteDatabase
 
     init(environment: APIEnvironment) throws {
         specification = try environment.specification("scorecard-v2.json")
         mountPrefixes = Array(Set(specification.serverPathPrefixes + [""])).sorted().reversed()
         credentials = CredentialCheck(acceptedKeys: environment.apiKeys)
+        database = environment.database
         records = ScorecardRecordHandlers(store: ScorecardRecordStore(database: environment.database))
     }
 
     /// `Authorization: Bearer <token>` (the document's `ApiKeyAuth` scheme).
     func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome {
         credentials.verdict(AuthorizationHeader.bearerToken(request))
-    }
-
-    func inventory() throws -> JSONValue.JSONObject {
-        try records.store.inventory()
     }
 
     var handlers: [String: OperationHandler] {

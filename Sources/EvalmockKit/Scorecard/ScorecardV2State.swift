@@ -1,6 +1,12 @@
-/// What `/_evalmock/reset` and export see of Scorecard v2. Deleting a run cascades to its
-/// records and their tags (the foreign keys say `ON DELETE CASCADE`).
+/// What `/_evalmock/reset`, export and the health inventory see of Scorecard v2. A run goes
+/// with its records and their tags.
 extension ScorecardV2API: StatefulAPI {
-    var storedTables: [String] { ["scorecard_runs", "scorecard_records", "scorecard_record_tags"] }
-    var resetScopes: [ResetScope] { [ResetScope(name: "run", statements: ["DELETE FROM scorecard_runs WHERE id = ?"])] }
+    var storedTables: [StoredTable] {
+        [
+            StoredTable("scorecard_runs", countedAs: "runs"),
+            StoredTable("scorecard_records", countedAs: "records"),
+            StoredTable("scorecard_record_tags", countedAs: "tags"),
+        ]
+    }
+    var resetScopes: [ResetScope] { [ResetScope(name: "run", table: "scorecard_runs", column: "id")] }
 }

@@ -12,7 +12,7 @@ final class ScorecardV1API: EmulatedAPI, FixtureLoading {
     private let credentials: CredentialCheck
     private let operations: ScorecardV1Handlers
     private let fixtures: ScorecardV1Fixtures
-    private let database: SQLiteDatabase
+    let database: SQLiteDatabase
 
     init(environment: APIEnvironment) throws {
         specification = try environment.specification("scorecard-v1.json")
@@ -27,10 +27,6 @@ final class ScorecardV1API: EmulatedAPI, FixtureLoading {
     /// configured a 403.
     func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome {
         credentials.verdict(request.headers["X-API-Key"])
-    }
-
-    func inventory() throws -> JSONValue.JSONObject {
-        ["runs": .int(try database.rowCount("scorecard_v1_runs")), "testrecords": .int(try database.rowCount("scorecard_v1_testrecords"))]
     }
 
     var handlers: [String: OperationHandler] {

@@ -95,9 +95,10 @@ public final class SQLiteDatabase {
         }
     }
 
-    /// Rows in a table, for inventories. Table names come from code, never from a request.
-    public func rowCount(_ table: StaticString) throws -> Int {
-        Int(try statement("SELECT COUNT(*) FROM \(table)").scalarInt() ?? 0)
+    /// Rows in a table an API declares, for inventories. Table names come from code, never
+    /// from a request.
+    public func rowCount(_ table: StoredTable) throws -> Int {
+        Int(try statement("SELECT COUNT(*) FROM \"\(table.name)\"").scalarInt() ?? 0)
     }
 
     /// A transaction of its own even in group-commit mode: the open group is committed first.

@@ -14,10 +14,12 @@ final class WeaveAPI: EmulatedAPI {
     private let predictions: WeavePredictionHandlers
     private let scores: WeaveScoreHandlers
     private let store: WeaveCallStore
+    let database: SQLiteDatabase
 
     init(environment: APIEnvironment) throws {
         specification = try environment.specification("weave.json")
         credentials = CredentialCheck(acceptedKeys: environment.apiKeys)
+        database = environment.database
         let store = WeaveCallStore(database: environment.database)
         self.store = store
         runs = WeaveEvaluationRunHandlers(store: store)
