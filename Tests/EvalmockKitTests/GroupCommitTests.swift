@@ -51,6 +51,6 @@ final class GroupCommitTests: XCTestCase {
         XCTAssertEqual(created.status, 201)
         // The 201 has been received, so the record must already be committed for any reader.
         let reader = try SQLiteDatabase(path: path)
-        XCTAssertEqual(try reader.statement("SELECT COUNT(*) FROM scorecard_records").scalarInt(), 1)
+        XCTAssertEqual(try reader.statement("SELECT COUNT(*) FROM scorecard_resources WHERE kind = 'record'").scalarInt(), 1)
     }
 }

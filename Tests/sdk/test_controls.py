@@ -467,8 +467,9 @@ def test_export_and_import_over_the_control_api_restore_the_state_exactly(evalmo
     (lambda s: s.update(format="x"), "\"format\""),
     (lambda s: s["apis"].update(nope={}), "unknown API"),
     (lambda s: s["apis"]["scorecard-v2"].update(users=[]), "no table"),
-    (lambda s: s["apis"]["scorecard-v2"]["scorecard_runs"].append({"id": "2", "evil\"; DROP": 1}), "no column"),
-    (lambda s: s["apis"]["scorecard-v2"]["scorecard_records"].append({"id": 77, "run_id": "nope", "inputs": "{}", "expected": "{}", "outputs": "{}", "created_at": "x"}), "FOREIGN KEY"),
+    (lambda s: s["apis"]["scorecard-v2"]["scorecard_resources"].append({"id": "2", "evil\"; DROP": 1}), "no column"),
+    (lambda s: s["apis"]["scorecard-v2"]["scorecard_resources"].append({"seq": 77, "kind": "record", "id": "77", "parent_kind": "run",
+                                                                        "parent_id": "nope", "document": "{}"}), "FOREIGN KEY"),
 ])
 def test_a_bad_snapshot_is_refused_and_changes_nothing(evalmock, change, message):
     create_record(evalmock)

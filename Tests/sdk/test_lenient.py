@@ -161,12 +161,14 @@ def test_lenient_leaves_an_id_of_another_evaluation_unknown(start_evalmock):
         results.retrieve(created.id, evaluation_id="eval-b")
 
 
-def test_lenient_changes_only_scale_gp(start_evalmock):
+def test_lenient_changes_scale_gp_and_the_scorecard_v2_resources_only(start_evalmock, evalmock):
     server = start_evalmock("--lenient")
     v1 = httpx.get(f"{server.url}/v1/run/999", headers={"X-API-Key": "ak_test"})
     assert v1.status_code == 404
     tags = httpx.get(f"{server.url}/api/v2/records/999/tags", headers={"Authorization": "Bearer ak_test"})
-    assert tags.status_code == 404
+    assert tags.status_code == 200 and tags.json() == {"data": []}
+    default = httpx.get(f"{evalmock.url}/api/v2/records/999/tags", headers={"Authorization": "Bearer ak_test"})
+    assert default.status_code == 404 and default.json()["code"] == "NOT_FOUND"
 
 
 def test_the_environment_variable_turns_it_on(tmp_path):

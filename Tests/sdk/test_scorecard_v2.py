@@ -27,7 +27,7 @@ def test_the_readme_call_returns_a_record_that_survives_a_restart(evalmock, scor
     listed = list(client(evalmock).records.list("135"))
     assert [r.id for r in listed] == [record.id]
     with sqlite3.connect(evalmock.db) as db:
-        assert db.execute("SELECT run_id, inputs FROM scorecard_records").fetchall() == [("135", '{"q":"x"}')]
+        assert db.execute("SELECT parent_id, json_extract(document, '$.inputs') FROM scorecard_resources WHERE kind = 'record'").fetchall() == [("135", '{"q":"x"}')]
 
 
 def test_create_answers_the_spec_record_with_optional_fields(evalmock, scorecard_spec):
@@ -130,13 +130,13 @@ def test_errors_have_the_api_error_shape(evalmock, scorecard_spec):
         ("GET", "/api/v2/runs/1/records?limit=101", None, 400),
         ("GET", "/api/v2/no/such/route", None, 404),
         ("PATCH", "/api/v2/runs/1/records", None, 405),
-        ("GET", "/api/v2/projects", None, 501),
+        ("GET", "/api/v2/sessions/s1/attachments", None, 501),
     ]:
         response = httpx.request(method, evalmock.url + path, content=body, headers=headers)
         assert response.status_code == status, (method, path, response.text)
         scorecard_spec.assert_valid(response.json(), api_error)
     with sqlite3.connect(evalmock.db) as db:
-        assert db.execute("SELECT COUNT(*) FROM scorecard_records").fetchone() == (0,)
+        assert db.execute("SELECT COUNT(*) FROM scorecard_resources WHERE kind = 'record'").fetchone() == (0,)
 
 
 def test_kill_9_during_a_create_load_loses_no_acknowledged_record(start_evalmock, tmp_path):

@@ -17,6 +17,10 @@ public protocol ErrorDialect: Sendable {
     /// The answer to a request whose status a test forced (`Prefer: code=429`, a fault rule):
     /// the body this service sends for that status when nothing more specific is known.
     func forcedError(status: Int) -> HTTPResponse
+    /// A resource the request names is not stored, e.g. `("Testset", "42")`.
+    func resourceNotFound(_ resource: String, id: String) -> HTTPResponse
+    /// The request conflicts with what is stored.
+    func conflict(_ message: String) -> HTTPResponse
 }
 
 extension ErrorDialect {

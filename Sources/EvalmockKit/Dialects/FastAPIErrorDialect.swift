@@ -16,6 +16,15 @@ public struct FastAPIErrorDialect: ErrorDialect {
         .json(status, .object(["detail": detail]))
     }
 
+    /// FastAPI services raise `HTTPException(404, detail=...)` naming the entity.
+    public func resourceNotFound(_ resource: String, id: String) -> HTTPResponse {
+        Self.detail(404, .string("\(resource) \(id) not found"))
+    }
+
+    public func conflict(_ message: String) -> HTTPResponse {
+        Self.detail(409, .string(message))
+    }
+
     public func validationFailed(_ issues: [ValidationIssue]) -> HTTPResponse {
         // FastAPI stops at a body that is not JSON and reports only that, in the words and at
         // the position of Python's `json` module; a body that is not UTF-8 fails before that.

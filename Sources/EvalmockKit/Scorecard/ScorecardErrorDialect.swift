@@ -84,4 +84,8 @@ struct ScorecardErrorDialect: ErrorDialect {
     func resourceNotFound(_ what: String, id: String) -> HTTPResponse {
         Self.apiError(404, code: "NOT_FOUND", message: "\(what) \(id) not found", details: ["id": .string(id)])
     }
+
+    func conflict(_ message: String) -> HTTPResponse {
+        Self.apiError(409, code: "CONFLICT", message: message)
+    }
 }

@@ -1,35 +1,36 @@
 /// Scorecard v2 (`openapi/scorecard-v2.json`), served under the document's `/api/v2` and also
 /// without a prefix, where the SDK's own test suite sends its requests.
+///
+/// Every resource is stored by the resource layer (`Resources/`): each area of the API
+/// declares its kinds and adds handlers only for what is more than create, list, get, update
+/// and delete (`ScorecardRuns`, …).
 final class ScorecardV2API: EmulatedAPI {
     let name = "scorecard-v2"
     let specification: OpenAPISpecification
     let mountPrefixes: [String]
     let errorDialect: any ErrorDialect = ScorecardErrorDialect()
-    private let credentials: CredentialCheck
-    private let records: ScorecardRecordHandlers
     let database: SQLiteDatabase
+    let resources: ResourceCollection
+    let handlers: [String: OperationHandler]
+    private let credentials: CredentialCheck
 
     init(environment: APIEnvironment) throws {
         specification = try environment.specification("scorecard-v2.json")
         mountPrefixes = Array(Set(specification.serverPathPrefixes + [""])).sorted().reversed()
         credentials = CredentialCheck(acceptedKeys: environment.apiKeys)
         database = environment.database
-        records = ScorecardRecordHandlers(store: ScorecardRecordStore(database: environment.database))
+        resources = ResourceCollection(store: ResourceStore(database: database, table: ScorecardV2Migrations.resourceTable),
+                                       specification: specification, lenient: environment.lenient,
+                                       paging: CursorPaging(), deleted: .object(["success": .bool(true)]))
+        var specific: [String: OperationHandler] = [:]
+        for area in [ScorecardRuns.declare] {
+            specific.merge(try area(resources)) { _, _ in preconditionFailure("two areas handle one operation") }
+        }
+        handlers = resources.handlers.merging(specific) { _, specific in specific }
     }
 
     /// `Authorization: Bearer <token>` (the document's `ApiKeyAuth` scheme).
     func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome {
         credentials.verdict(AuthorizationHeader.bearerToken(request))
-    }
-
-    var handlers: [String: OperationHandler] {
-        [
-            "createRecord": records.create,
-            "listRecords": records.list,
-            "deleteRecord": records.delete,
-            "listRecordTags": records.listTags,
-            "createRecordTag": records.createTag,
-            "deleteRecordTag": records.deleteTag,
-        ]
     }
 }

@@ -28,6 +28,9 @@ struct ScorecardV1ErrorDialect: ErrorDialect {
         Self.serviceError(404, error: "not found", description: "The requested resource was not found")
     }
 
+    /// The service's body names no resource.
+    func resourceNotFound(_ resource: String, id: String) -> HTTPResponse { resourceNotFound() }
+    func conflict(_ message: String) -> HTTPResponse { fastAPI.conflict(message) }
     func validationFailed(_ issues: [ValidationIssue]) -> HTTPResponse { fastAPI.validationFailed(issues) }
     func notFound(method: String, path: String) -> HTTPResponse { fastAPI.notFound(method: method, path: path) }
     func methodNotAllowed(method: String, path: String, allowed: [String]) -> HTTPResponse { fastAPI.methodNotAllowed(method: method, path: path, allowed: allowed) }

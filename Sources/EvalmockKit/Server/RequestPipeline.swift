@@ -99,6 +99,8 @@ public final class RequestPipeline {
                 var response = try handler(OperationContext(request: request, input: input, operation: route.operation))
                 response.ifNotCommitted = { dialect.internalError(CommitFailure()) }
                 return response
+            } catch let failure as OperationError {
+                return dialect.render(failure)
             } catch {
                 log.error("\(route.api.name) \(route.operation.operationId) failed: \(error)")
                 return dialect.internalError(error)

@@ -1,0 +1,36 @@
+/// Lists paged by an opaque cursor, as Scorecard's are: `?cursor=&limit=` in,
+/// `{data, nextCursor, hasMore, total}` out. The cursor is the `seq` of the first resource of
+/// the next page, so a page is stable while resources are added after it.
+public struct CursorPaging {
+    public struct Request {
+        public var from: Int64
+        public var limit: Int
+    }
+
+    public init() {}
+
+    /// The cursor and limit of a request; the limit's default is the document's, filled in by
+    /// the validator.
+    public func request(_ context: OperationContext) throws -> Request {
+        var from: Int64 = 0
+        if case .string(let text)? = context.input.query["cursor"] {
+            guard let parsed = Int64(text), parsed >= 0 else {
+                throw OperationError.invalid([ValidationIssue(location: [.key("query"), .key("cursor")],
+                                                              kind: .formatMismatch(format: "cursor returned as nextCursor"), input: .string(text))])
+            }
+            from = parsed
+        }
+        var limit = Int.max - 1
+        if case .number(let number)? = context.input.query["limit"], let value = number.intValue { limit = value }
+        return Request(from: from, limit: limit)
+    }
+
+    public func envelope(_ data: [JSONValue], page: ResourceStore.Page) -> JSONValue {
+        .object([
+            "data": .array(data),
+            "nextCursor": page.next.map { .string(String($0)) } ?? .null,
+            "hasMore": .bool(page.next != nil),
+            "total": .int(page.total),
+        ])
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+
+/// An API's stateful resources: its declared kinds over one `ResourceStore`, and the generic
+/// create, list, get, update and delete operations they get from their declarations.
+///
+/// The default mode answers as the service does: an unknown id is the API's 404. `--lenient`
+/// (the drop-in for generated SDK suites, whose ids nobody created) stores a resource for an
+/// unknown id on first reference, completed from the kind's schema, and answers with it.
+public final class ResourceCollection {
+    public let store: ResourceStore
+    public let specification: OpenAPISpecification
+    public let lenient: Bool
+    private let paging: CursorPaging
+    /// What a successful DELETE answers, e.g. Scorecard's `{"success": true}`.
+    private let deleted: JSONValue
+    private var kinds: [String: ResourceKind] = [:]
+    /// Kinds whose schema has no `id` member (a Score is named by its record and metric):
+    /// their answers leave the stored id out.
+    private var anonymous: Set<String> = []
+    private var order: [String] = []
+    private let completion = SchemaCompletion()
+
+    public init(store: ResourceStore, specification: OpenAPISpecification, lenient: Bool, paging: CursorPaging, deleted: JSONValue) {
+        self.store = store
+        self.specification = specification
+        self.lenient = lenient
+        self.paging = paging
+        self.deleted = deleted
+    }
+
+    /// Declares a kind, checked against the document: its schema, its operations and their
+    /// path parameters must be there, and its parent must be declared before it.
+    public func declare(_ kind: ResourceKind) throws {
+        func problem(_ text: String) -> ResourceDeclarationError { ResourceDeclarationError(kind: kind.name, problem: text) }
+        guard kinds[kind.name] == nil else { throw problem("is declared twice") }
+        guard let schema = specification.componentSchema(kind.schema) else { throw problem("its schema \(kind.schema) is not in the document") }
+        if !Self.properties(of: schema).contains("id") { anonymous.insert(kind.name) }
+        if let parent = kind.parent, kinds[parent.kind] == nil { throw problem("its parent \(parent.kind) is not declared before it") }
+        let item = [kind.operations.get, kind.operations.update, kind.operations.delete].compactMap { $0 }
+        let onCollection = [kind.operations.create, kind.operations.list].compactMap { $0 }
+        for operationId in kind.operations.all {
+            guard let operation = specification.operation(operationId) else { throw problem("operation \(operationId) is not in the document") }
+            let parameters = Set(operation.pathParameters.map(\.name))
+            if item.contains(operationId), !parameters.contains(kind.idParameter) {
+                throw problem("\(operationId) has no path parameter \(kind.idParameter)")
+            }
+            if onCollection.contains(operationId), let parent = kind.parent, !parameters.contains(parent.parameter) {
+                throw problem("\(operationId) has no path parameter \(parent.parameter)")
+            }
+        }
+        kinds[kind.name] = kind
+        order.append(kind.name)
+    }
+
+    public func kind(_ name: String) -> ResourceKind {
+        guard let kind = kinds[name] else { preconditionFailure("resource kind \(name) is not declared") }
+        return kind
+    }
+
+    /// The generic operations of every declared kind, by operationId.
+    public var handlers: [String: OperationHandler] {
+        var handlers: [String: OperationHandler] = [:]
+        for name in order {
+            let kind = kinds[name]!
+            if let id = kind.operations.create { handlers[id] = { [unowned self] in try self.create(kind, $0) } }
+            if let id = kind.operations.list { handlers[id] = { [unowned self] in try self.list(kind, $0) } }
+            if let id = kind.operations.get { handlers[id] = { [unowned self] in try self.get(kind, $0) } }
+            if let id = kind.operations.update { handlers[id] = { [unowned self] in try self.update(kind, $0) } }
+            if let id = kind.operations.delete { handlers[id] = { [unowned self] in try self.delete(kind, $0) } }
+        }
+        return handlers
+    }
+
+    /// Stored resources per kind, under the kind's name in the plural (`records`).
+    public func inventory() throws -> JSONValue.JSONObject {
+        let counts = try store.countsByKind()
+        var inventory = JSONValue.JSONObject()
+        for name in order { inventory[name + "s"] = .int(counts[name] ?? 0) }
+        return inventory
+    }
+
+    // MARK: - Finding
+
+    /// The stored resource, else (`--lenient`) one made for the id, else the API's 404.
+    public func resolve(_ kindName: String, id: String) throws -> ResourceStore.Stored {
+        if let found = try store.find(kind: kindName, id: id) { return found }
+        let kind = self.kind(kindName)
+        guard lenient else { throw OperationError.notFound(resource: kind.label, id: id) }
+        return try store.database.transaction { try store.insert(kind: kindName, id: id, parent: nil, document: placeholder(kind)) }
+    }
+
+    /// A kind's parent named by a request: stored, else made if the kind says the service
+    /// makes it, else `resolve`'s answer.
+    public func resolveParent(_ parent: ResourceKind.Parent, id: String) throws -> ResourceStore.Stored {
+        if let members = parent.createdOnFirstUse, try store.find(kind: parent.kind, id: id) == nil {
+            return try store.insert(kind: parent.kind, id: id, parent: nil, document: members)
+        }
+        return try resolve(parent.kind, id: id)
+    }
+
+    /// A resource answered: its id, its stored members, and what its kind computes.
+    public func render(_ resource: ResourceStore.Stored) throws -> JSONValue.JSONObject {
+        var object: JSONValue.JSONObject = anonymous.contains(resource.kind) ? [:] : ["id": .string(resource.id)]
+        for (name, value) in resource.document { object[name] = value }
+        try kinds[resource.kind]?.hooks.render?(&object, resource, self)
+        return object
+    }
+
+    /// Members in the order of the kind's schema, then any others in the order given.
+    func ordered(_ document: JSONValue.JSONObject, as kind: ResourceKind) -> JSONValue.JSONObject {
+        guard let schema = specification.componentSchema(kind.schema) else { return document }
+        let properties = Self.properties(of: schema)
+        var ordered = JSONValue.JSONObject()
+        for name in properties where name != "id" { if let value = document[name] { ordered[name] = value } }
+        for (name, value) in document where ordered[name] == nil && name != "id" { ordered[name] = value }
+        return ordered
+    }
+
+    private static func properties(of schema: CompiledSchema) -> [String] {
+        schema.properties.map(\.name) + schema.allOf.flatMap { properties(of: $0) }
+    }
+
+    // MARK: - Storing
+
+    /// Stores a draft as a new resource of the kind.
+    public func insert(_ draft: ResourceDraft, as kind: ResourceKind) throws -> ResourceStore.Stored {
+        let id = draft.id ?? (kind.ids == .uuid ? UUID().uuidString.lowercased() : nil)
+        let parent = kind.parent.flatMap { parent in draft.parentId.map { (parent.kind, $0) } }
+        return try store.insert(kind: kind.name, id: id, parent: parent, key: draft.key, document: ordered(draft.document, as: kind))
+    }
+
+    /// A new draft for a request: its body's members, and its parent from the path.
+    public func draft(_ context: OperationContext, of kind: ResourceKind, document: JSONValue.JSONObject? = nil) -> ResourceDraft {
+        var members = document ?? context.body.objectValue ?? [:]
+        let parentId = kind.parent.map { context.pathParameter($0.parameter) }
+        if let member = kind.parent?.member, let parentId { members[member] = .string(parentId) }
+        return ResourceDraft(context: context, collection: self, document: members, id: nil, parentId: parentId, key: nil, previous: nil)
+    }
+
+    // MARK: - Operations
+
+    func create(_ kind: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {
+        var draft = draft(context, of: kind)
+        let stored = try store.database.transaction { () throws -> ResourceStore.Stored in
+            if let parent = kind.parent { _ = try resolveParent(parent, id: context.pathParameter(parent.parameter)) }
+            try kind.hooks.willCreate?(&draft)
+            return try insert(draft, as: kind)
+        }
+        return .json(Self.successStatus(context.operation), .object(try render(stored)))
+    }
+
+    func list(_ kind: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {
+        var parent: (kind: String, id: String)?
+        if let declared = kind.parent {
+            let id = context.pathParameter(declared.parameter)
+            _ = try resolve(declared.kind, id: id)
+            parent = (declared.kind, id)
+        }
+        let request = try paging.request(context)
+        let page = try store.page(kind: kind.name, parent: parent, from: request.from, limit: request.limit)
+        return .json(200, paging.envelope(try page.resources.map { .object(try render($0)) }, page: page))
+    }
+
+    func get(_ kind: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {
+        .json(200, .object(try render(try resolve(kind.name, id: context.pathParameter(kind.idParameter)))))
+    }
+
+    func update(_ kind: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {
+        let updated = try store.database.transaction { () throws -> ResourceStore.Stored in
+            let previous = try resolve(kind.name, id: context.pathParameter(kind.idParameter))
+            var merged = previous.document
+            for (name, value) in context.body.objectValue ?? [:] { merged[name] = value }
+            var draft = ResourceDraft(context: context, collection: self, document: merged, id: previous.id,
+                                      parentId: previous.parentId, key: previous.key, previous: previous)
+            try kind.hooks.willUpdate?(&draft)
+            var updated = previous
+            updated.document = ordered(draft.document, as: kind)
+            try store.update(updated)
+            return updated
+        }
+        return .json(200, .object(try render(updated)))
+    }
+
+    /// An unknown id is the API's 404 where the operation declares one, else a success (the
+    /// delete is idempotent, as the service's document lets it be).
+    func delete(_ kind: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {
+        let id = context.pathParameter(kind.idParameter)
+        let removed = try store.database.transaction { try store.delete(kind: kind.name, id: id) }
+        if !removed && !lenient && context.operation.responseSchemas["404"] != nil {
+            throw OperationError.notFound(resource: kind.label, id: id)
+        }
+        return .json(200, deleted)
+    }
+
+    /// The 2xx status the document gives the operation (201 for most creates).
+    static func successStatus(_ operation: OperationDefinition) -> Int {
+        operation.responseSchemas.keys.compactMap(Int.init).filter { (200..<300).contains($0) }.min() ?? 200
+    }
+
+    private func placeholder(_ kind: ResourceKind) -> JSONValue.JSONObject {
+        guard let schema = specification.componentSchema(kind.schema),
+              case .object(var document) = completion.complete(.object([:]), against: schema) else { return [:] }
+        document["id"] = nil
+        return document
+    }
+}
+
+/// A declaration that does not match the document: evalmock does not start.
+public struct ResourceDeclarationError: Error, CustomStringConvertible {
+    public let kind: String
+    public let problem: String
+    public var description: String { "resource kind \(kind): \(problem)" }
+}

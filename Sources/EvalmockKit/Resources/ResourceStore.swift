@@ -1,0 +1,200 @@
+/// Every resource of one API in one table: one storage scheme for every kind the API declares.
+///
+/// A row is a resource of a `kind` (`testset`), its public `id`, the resource it belongs to
+/// (`parent_kind`, `parent_id`), an optional natural `key` that is unique among its siblings
+/// of the same kind (a tag's text, a score's metric config), and `document`: the members the
+/// API answers with, as JSON text in the client's key order and number text, without the id
+/// (the `id` column holds it). `seq` orders resources by creation and is the cursor of lists.
+///
+/// A resource's parent must be stored (the foreign key), and deleting it deletes everything
+/// that belongs to it, however deep (`ON DELETE CASCADE`), in resets and imports too.
+///
+/// Ids of `.sequence` kinds are the row's `seq`, so they are never reused after a delete and
+/// keep counting upwards after a reset (AUTOINCREMENT keeps its counter in `sqlite_sequence`).
+public final class ResourceStore {
+    public let database: SQLiteDatabase
+    public let table: String
+
+    /// A resource as stored.
+    public struct Stored {
+        public let seq: Int64
+        public let kind: String
+        public let id: String
+        public let parentId: String?
+        public let key: String?
+        public var document: JSONValue.JSONObject
+    }
+
+    public init(database: SQLiteDatabase, table: String) {
+        precondition(table.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "a table name from code")
+        self.database = database
+        self.table = table
+    }
+
+    /// The migration that creates an API's resource table.
+    public static func migration(name: String, table: String) -> Migration {
+        Migration(name: name, sql: """
+            CREATE TABLE \(table) (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL,
+                id TEXT NOT NULL,
+                parent_kind TEXT,
+                parent_id TEXT,
+                key TEXT,
+                document TEXT NOT NULL,
+                UNIQUE (kind, id),
+                FOREIGN KEY (parent_kind, parent_id) REFERENCES \(table)(kind, id) ON DELETE CASCADE
+            );
+            CREATE INDEX \(table)_by_kind ON \(table)(kind, seq);
+            CREATE INDEX \(table)_by_parent ON \(table)(parent_kind, parent_id, kind, seq);
+            CREATE UNIQUE INDEX \(table)_by_key ON \(table)(kind, parent_id, key) WHERE key IS NOT NULL;
+            """)
+    }
+
+    // MARK: - Writing
+
+    /// Stores a new resource. A nil `id` takes the row's `seq` (the `.sequence` scheme), read
+    /// from the AUTOINCREMENT counter in the same statement.
+    @discardableResult
+    public func insert(kind: String, id: String?, parent: (kind: String, id: String)?, key: String? = nil,
+                       document: JSONValue.JSONObject) throws -> Stored {
+        try database.statement("""
+            INSERT INTO \(table) (seq, kind, id, parent_kind, parent_id, key, document)
+            SELECT n, ?1, COALESCE(?2, CAST(n AS TEXT)), ?3, ?4, ?5, ?6
+            FROM (SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '\(table)'), 0) + 1 AS n)
+            """).execute([
+                .text(kind), id.map(SQLiteValue.text) ?? .null,
+                parent.map { .text($0.kind) } ?? .null, parent.map { .text($0.id) } ?? .null,
+                key.map(SQLiteValue.text) ?? .null, .text(JSONWriter.encodeString(.object(document))),
+            ])
+        let seq = database.lastInsertRowID
+        return Stored(seq: seq, kind: kind, id: id ?? String(seq), parentId: parent?.id, key: key, document: document)
+    }
+
+    /// Replaces a resource's document (its id, parent and key stay).
+    public func update(_ resource: Stored) throws {
+        try database.statement("UPDATE \(table) SET document = ?1 WHERE kind = ?2 AND id = ?3")
+            .execute([.text(JSONWriter.encodeString(.object(resource.document))), .text(resource.kind), .text(resource.id)])
+    }
+
+    /// Deletes a resource and everything that belongs to it, however deep. False when there
+    /// was nothing to delete.
+    @discardableResult
+    public func delete(kind: String, id: String) throws -> Bool {
+        try database.statement(deleteStatement).execute([.text(kind), .text(id)])
+        return database.changes > 0
+    }
+
+    /// Deletes the resource of kind `?1` with id `?2` (and, by the foreign key, what belongs to it).
+    public var deleteStatement: String { "DELETE FROM \(table) WHERE kind = ?1 AND id = ?2" }
+
+    /// A reset scope that deletes one resource of a kind and what belongs to it, e.g. a run.
+    public func resetScope(_ name: String, kind: String) -> ResetScope {
+        ResetScope(name: name, statements: ["DELETE FROM \(table) WHERE kind = '\(kind)' AND id = ?1"])
+    }
+
+    // MARK: - Reading
+
+    public func find(kind: String, id: String) throws -> Stored? {
+        try first("SELECT seq, kind, id, parent_id, key, document FROM \(table) WHERE kind = ?1 AND id = ?2", [.text(kind), .text(id)])
+    }
+
+    public func exists(kind: String, id: String) throws -> Bool {
+        try database.statement("SELECT 1 FROM \(table) WHERE kind = ?1 AND id = ?2").scalarInt([.text(kind), .text(id)]) != nil
+    }
+
+    /// The sibling of a kind under a parent with a natural key.
+    public func find(kind: String, parentId: String?, key: String) throws -> Stored? {
+        try first("SELECT seq, kind, id, parent_id, key, document FROM \(table) WHERE kind = ?1 AND parent_id IS ?2 AND key = ?3",
+                  [.text(kind), parentId.map(SQLiteValue.text) ?? .null, .text(key)])
+    }
+
+    /// Every resource of a kind under a parent, in creation order.
+    public func children(kind: String, parentKind: String, parentId: String) throws -> [Stored] {
+        try all("""
+            SELECT seq, kind, id, parent_id, key, document FROM \(table)
+            WHERE parent_kind = ?1 AND parent_id = ?2 AND kind = ?3 ORDER BY seq
+            """, [.text(parentKind), .text(parentId), .text(kind)])
+    }
+
+    public func count(kind: String, parentKind: String, parentId: String) throws -> Int {
+        Int(try database.statement("SELECT COUNT(*) FROM \(table) WHERE parent_kind = ?1 AND parent_id = ?2 AND kind = ?3")
+            .scalarInt([.text(parentKind), .text(parentId), .text(kind)]) ?? 0)
+    }
+
+    /// Every resource of a kind whose document's `member` equals `value` (a JSON path look-up:
+    /// for the few lists that filter on a member, e.g. attachments by session).
+    public func matching(kind: String, member: String, value: String) throws -> [Stored] {
+        try all("""
+            SELECT seq, kind, id, parent_id, key, document FROM \(table)
+            WHERE kind = ?1 AND json_extract(document, ?2) = ?3 ORDER BY seq
+            """, [.text(kind), .text("$.\"\(member)\""), .text(value)])
+    }
+
+    /// One page of a kind, optionally under one parent, from the resource whose `seq` is
+    /// `from` on; `next` is the first `seq` of the next page.
+    public struct Page {
+        public var resources: [Stored]
+        public var next: Int64?
+        public var total: Int
+    }
+
+    /// `childKeys` keeps the resources that have a child of that kind with each of the keys
+    /// (Scorecard's records carrying every tag asked for).
+    public func page(kind: String, parent: (kind: String, id: String)?, from: Int64, limit: Int,
+                     childKeys: (kind: String, keys: [String])? = nil) throws -> Page {
+        // ?1 kind, ?2 and ?3 the parent, then the child kind and keys; the page's own bounds
+        // are appended last. One statement shape per key count keeps statements prepared.
+        var filter = parent == nil ? "kind = ?1 AND ?2 IS NULL AND ?3 IS NULL" : "kind = ?1 AND parent_kind = ?2 AND parent_id = ?3"
+        var bindings: [SQLiteValue] = [.text(kind), parent.map { .text($0.kind) } ?? .null, parent.map { .text($0.id) } ?? .null]
+        if let childKeys, !childKeys.keys.isEmpty {
+            let keys = Array(Set(childKeys.keys)).sorted()
+            let placeholders = (0..<keys.count).map { "?\($0 + 5)" }.joined(separator: ",")
+            filter += """
+                 AND id IN (SELECT parent_id FROM \(table) WHERE parent_kind = ?1 AND kind = ?4 AND key IN (\(placeholders))
+                            GROUP BY parent_id HAVING COUNT(*) = \(keys.count))
+                """
+            bindings += [.text(childKeys.kind)] + keys.map(SQLiteValue.text)
+        }
+        let bounds = bindings.count
+        var resources = try all("""
+            SELECT seq, kind, id, parent_id, key, document FROM \(table)
+            WHERE \(filter) AND seq >= ?\(bounds + 1) ORDER BY seq LIMIT ?\(bounds + 2)
+            """, bindings + [.integer(from), .integer(Int64(limit) + 1)])
+        let total = Int(try database.statement("SELECT COUNT(*) FROM \(table) WHERE \(filter)").scalarInt(bindings) ?? 0)
+        var next: Int64?
+        if resources.count > limit {
+            next = resources[limit].seq
+            resources.removeLast(resources.count - limit)
+        }
+        return Page(resources: resources, next: next, total: total)
+    }
+
+    /// Resources per kind, for the health inventory.
+    public func countsByKind() throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        try database.statement("SELECT kind, COUNT(*) FROM \(table) GROUP BY kind").query { row in
+            counts[row.text(0) ?? ""] = Int(row.int(1))
+        }
+        return counts
+    }
+
+    private func first(_ sql: String, _ bindings: [SQLiteValue]) throws -> Stored? {
+        var found: Stored?
+        try database.statement(sql).query(bindings) { row in found = try Self.resource(row) }
+        return found
+    }
+
+    private func all(_ sql: String, _ bindings: [SQLiteValue]) throws -> [Stored] {
+        var found: [Stored] = []
+        try database.statement(sql).query(bindings) { row in found.append(try Self.resource(row)) }
+        return found
+    }
+
+    private static func resource(_ row: Row) throws -> Stored {
+        guard case .object(let document) = try JSONParser.parse(row.text(5) ?? "{}") else {
+            throw SQLiteError(code: 0, message: "a stored document is not a JSON object", context: "resources")
+        }
+        return Stored(seq: row.int(0), kind: row.text(1) ?? "", id: row.text(2) ?? "", parentId: row.text(3), key: row.text(4), document: document)
+    }
+}

@@ -1,0 +1,180 @@
+/// Projects, runs, records, their tags and scores.
+///
+/// Rules beyond storing what was sent:
+/// - A record posted to a run id nobody created makes that run, and the records of such a run
+///   list as an empty page (as evalmock always has, and as the SDK's own suite relies on in the
+///   default mode); every other unknown id is a 404.
+/// - A run's `metricVersionIds` has one UUID per metric, the `metricConfigId` its scores are
+///   upserted under; `numRecords` and `numScores` are counted when the run is read.
+/// - A record with an `otelLinkId` already in its run is the same record (the document:
+///   "Used for deduplication"): the first one is answered again, nothing new is stored.
+/// - A score is upserted per (record, metric config); `listRecords` shows each record's scores.
+enum ScorecardRuns {
+    /// The run a record makes on first use: no testset, system or metrics yet.
+    static let runMadeOnFirstUse: JSONValue.JSONObject = [
+        "testsetId": .null, "systemId": .null, "systemVersionId": .null, "metricIds": .array([]), "metricVersionIds": .array([]),
+        "numExpectedRecords": .null, "status": "pending",
+    ]
+
+    static func declare(_ resources: ResourceCollection) throws -> [String: OperationHandler] {
+        try resources.declare(ResourceKind(
+            name: "project", label: "Project", schema: "Project", idParameter: "projectId", ids: .sequence,
+            operations: .init(create: "createProject", list: "listProjects"),
+            hooks: ResourceHooks(willCreate: { draft in
+                for member in ["name", "description"] where draft.document[member] == nil { draft.document[member] = .null }
+            })))
+        try resources.declare(ResourceKind(
+            name: "run", label: "Run", schema: "Run", idParameter: "runId", ids: .sequence,
+            parent: .init(kind: "project", parameter: "projectId"),
+            operations: .init(create: "createRun", list: "listRuns", get: "getRun"),
+            hooks: ResourceHooks(willCreate: prepareRun, render: countRun)))
+        try resources.declare(ResourceKind(
+            name: "record", label: "Record", schema: "Record", idParameter: "recordId", ids: .sequence,
+            parent: .init(kind: "run", parameter: "runId", member: "runId", createdOnFirstUse: runMadeOnFirstUse),
+            operations: .init(create: "createRecord", delete: "deleteRecord"),
+            hooks: ResourceHooks(willCreate: { draft in draft.key = draft.document["otelLinkId"]?.stringValue })))
+        try resources.declare(ResourceKind(
+            name: "recordTag", label: "Tag", schema: "RecordTag", idParameter: "text", ids: .sequence,
+            parent: .init(kind: "record", parameter: "recordId", member: "recordId"), operations: .init()))
+        try resources.declare(ResourceKind(
+            name: "score", label: "Score", schema: "Score", idParameter: "metricConfigId", ids: .uuid,
+            parent: .init(kind: "record", parameter: "recordId", member: "recordId"), operations: .init()))
+        return [
+            "createRecord": { try createRecord(resources, $0) },
+            "listRecords": { try listRecords(resources, $0) },
+            "listRecordTags": { try listTags(resources, $0) },
+            "createRecordTag": { try createTag(resources, $0) },
+            "deleteRecordTag": { try deleteTag(resources, $0) },
+            "upsertScore": { try upsertScore(resources, $0) },
+        ]
+    }
+
+    // MARK: - Runs
+
+    private static func prepareRun(_ draft: inout ResourceDraft) throws {
+        let resources = draft.collection
+        var numExpected: JSONValue = .null
+        if let testsetId = draft.document["testsetId"]?.stringValue {
+            _ = try resources.resolve("testset", id: testsetId)
+            numExpected = .int(try resources.store.count(kind: "testcase", parentKind: "testset", parentId: testsetId))
+        } else {
+            draft.document["testsetId"] = .null
+        }
+        var systemId: JSONValue = .null
+        if let versionId = draft.document["systemVersionId"]?.stringValue {
+            let version = try resources.resolve("systemVersion", id: versionId)
+            systemId = version.parentId.map(JSONValue.string) ?? version.document["systemId"] ?? .null
+        } else {
+            draft.document["systemVersionId"] = .null
+        }
+        draft.document["systemId"] = systemId
+        let metricIds = draft.document["metricIds"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        for metricId in metricIds { _ = try resources.resolve("metric", id: metricId) }
+        draft.document["metricIds"] = .array(metricIds.map(JSONValue.string))
+        draft.document["metricVersionIds"] = .array(metricIds.map { _ in .string(UUIDText.v7()) })
+        draft.document["numExpectedRecords"] = numExpected
+        draft.document["status"] = "pending"
+    }
+
+    /// `numRecords` and `numScores` as they are now.
+    private static func countRun(_ run: inout JSONValue.JSONObject, _ stored: ResourceStore.Stored, _ resources: ResourceCollection) throws {
+        let store = resources.store
+        run["numRecords"] = .int(try store.count(kind: "record", parentKind: "run", parentId: stored.id))
+        let scores = try store.database.statement("""
+            SELECT COUNT(*) FROM \(store.table) s JOIN \(store.table) r ON s.parent_kind = 'record' AND s.parent_id = r.id
+            WHERE r.kind = 'record' AND r.parent_kind = 'run' AND r.parent_id = ?1 AND s.kind = 'score'
+            """).scalarInt([.text(stored.id)]) ?? 0
+        run["numScores"] = .int(Int(scores))
+        var ordered = JSONValue.JSONObject()
+        for name in ["id", "testsetId", "systemId", "systemVersionId", "metricIds", "metricVersionIds", "numRecords", "numExpectedRecords", "numScores", "status"] {
+            if let value = run[name] { ordered[name] = value }
+        }
+        for (name, value) in run where ordered[name] == nil { ordered[name] = value }
+        run = ordered
+    }
+
+    // MARK: - Records
+
+    private static func createRecord(_ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
+        let runId = context.pathParameter("runId")
+        if let otelLinkId = context.body["otelLinkId"]?.stringValue,
+           let existing = try resources.store.find(kind: "record", parentId: runId, key: otelLinkId) {
+            return .json(201, .object(try resources.render(existing)))
+        }
+        return try resources.create(resources.kind("record"), context)
+    }
+
+    /// Records of a run in creation order, each with its scores, optionally only those
+    /// carrying every tag in `tags`. A run nobody created has no records yet: an empty page,
+    /// as for a run made on first use (the SDK's own suite lists before it creates).
+    private static func listRecords(_ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
+        let runId = context.pathParameter("runId")
+        let paging = CursorPaging()
+        let request = try paging.request(context)
+        let tags = context.input.query["tags"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let page = try resources.store.page(kind: "record", parent: ("run", runId), from: request.from, limit: request.limit,
+                                            childKeys: ("recordTag", tags))
+        let data: [JSONValue] = try page.resources.map { record in
+            var object = try resources.render(record)
+            object["scores"] = .array(try resources.store.children(kind: "score", parentKind: "record", parentId: record.id)
+                .map { .object(try resources.render($0)) })
+            return .object(object)
+        }
+        return .json(200, paging.envelope(data, page: page))
+    }
+
+    // MARK: - Tags
+
+    private static func listTags(_ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
+        let record = try resources.resolve("record", id: context.pathParameter("recordId"))
+        let tags = try resources.store.children(kind: "recordTag", parentKind: "record", parentId: record.id)
+        return .json(200, .object(["data": .array(try tags.map { .object(try resources.render($0)) })]))
+    }
+
+    /// Re-applying a tag answers the existing one (the document calls it a no-op).
+    private static func createTag(_ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
+        let tag = try resources.store.database.transaction { () throws -> ResourceStore.Stored in
+            let record = try resources.resolve("record", id: context.pathParameter("recordId"))
+            let text = context.body["text"]?.stringValue ?? ""
+            if let existing = try resources.store.find(kind: "recordTag", parentId: record.id, key: text) { return existing }
+            var draft = resources.draft(context, of: resources.kind("recordTag"),
+                                        document: ["text": .string(text), "source": "user", "userId": .null, "createdAt": .string(Timestamp.nowISO8601())])
+            draft.parentId = record.id
+            draft.document["recordId"] = .string(record.id)
+            draft.key = text
+            return try resources.insert(draft, as: resources.kind("recordTag"))
+        }
+        return .json(201, .object(try resources.render(tag)))
+    }
+
+    /// `{"deleted": n}`: 0 when the tag (or the record) was not there.
+    private static func deleteTag(_ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
+        let removed = try resources.store.database.transaction { () throws -> Int in
+            guard let tag = try resources.store.find(kind: "recordTag", parentId: context.pathParameter("recordId"), key: context.pathParameter("text")) else { return 0 }
+            return try resources.store.delete(kind: "recordTag", id: tag.id) ? 1 : 0
+        }
+        return .json(200, .object(["deleted": .int(removed)]))
+    }
+
+    // MARK: - Scores
+
+    /// One score per (record, metric config): a second PUT replaces the first.
+    private static func upsertScore(_ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
+        let score = try resources.store.database.transaction { () throws -> ResourceStore.Stored in
+            let record = try resources.resolve("record", id: context.pathParameter("recordId"))
+            let configId = context.pathParameter("metricConfigId")
+            let document: JSONValue.JSONObject = ["recordId": .string(record.id), "metricConfigId": .string(configId),
+                                                  "score": context.body["score"] ?? .object([:])]
+            if var existing = try resources.store.find(kind: "score", parentId: record.id, key: configId) {
+                existing.document = document
+                try resources.store.update(existing)
+                return existing
+            }
+            var draft = resources.draft(context, of: resources.kind("score"), document: document)
+            draft.parentId = record.id
+            draft.key = configId
+            return try resources.insert(draft, as: resources.kind("score"))
+        }
+        return .json(200, .object(try resources.render(score)))
+    }
+}

@@ -1,0 +1,113 @@
+import XCTest
+@testable import EvalmockKit
+
+/// The resource layer's one storage scheme: paging, ids, cascades, natural keys, and an older
+/// database's runs, records and tags moved into it in place.
+final class ResourceStoreTests: XCTestCase {
+    private func store() throws -> ResourceStore {
+        let database = try SQLiteDatabase(path: ":memory:")
+        try MigrationRunner.migrate(database, with: ScorecardV2Migrations.all)
+        return ResourceStore(database: database, table: ScorecardV2Migrations.resourceTable)
+    }
+
+    private func record(_ store: ResourceStore, run: String, _ i: Int) throws -> ResourceStore.Stored {
+        if try !store.exists(kind: "run", id: run) { try store.insert(kind: "run", id: run, parent: nil, document: [:]) }
+        return try store.insert(kind: "record", id: nil, parent: ("run", run), document: ["i": .int(i)])
+    }
+
+    func testMigrationsAreAppliedOnce() throws {
+        let database = try SQLiteDatabase(path: ":memory:")
+        try MigrationRunner.migrate(database, with: ScorecardV2Migrations.all)
+        try MigrationRunner.migrate(database, with: ScorecardV2Migrations.all)
+        XCTAssertEqual(try database.statement("SELECT COUNT(*) FROM evalmock_migrations").scalarInt(), Int64(ScorecardV2Migrations.all.count))
+    }
+
+    func testPagingVisitsEveryResourceOnceInCreationOrder() throws {
+        let store = try store()
+        for i in 0..<7 { _ = try record(store, run: "r", i) }
+        _ = try record(store, run: "other", 99)
+        var from: Int64 = 0
+        var seen: [JSONValue] = []
+        while true {
+            let page = try store.page(kind: "record", parent: ("run", "r"), from: from, limit: 3)
+            seen += page.resources.map { $0.document["i"]! }
+            XCTAssertEqual(page.total, 7)
+            guard let next = page.next else { break }
+            from = next
+        }
+        XCTAssertEqual(seen, (0..<7).map { .int($0) })
+    }
+
+    func testSequenceIdsAreNeverReusedAfterADelete() throws {
+        let store = try store()
+        let first = try record(store, run: "r", 0)
+        XCTAssertTrue(try store.delete(kind: "record", id: first.id))
+        XCTAssertFalse(try store.delete(kind: "record", id: first.id))
+        let second = try record(store, run: "r", 1)
+        XCTAssertGreaterThan(Int(second.id)!, Int(first.id)!)
+    }
+
+    func testDeletingAParentDeletesWhatBelongsToItHoweverDeep() throws {
+        let store = try store()
+        let kept = try record(store, run: "kept", 0)
+        let doomed = try record(store, run: "doomed", 1)
+        try store.insert(kind: "recordTag", id: nil, parent: ("record", doomed.id), key: "x", document: [:])
+        try store.insert(kind: "recordTag", id: nil, parent: ("record", kept.id), key: "x", document: [:])
+        XCTAssertTrue(try store.delete(kind: "run", id: "doomed"))
+        XCTAssertEqual(try store.countsByKind(), ["run": 1, "record": 1, "recordTag": 1])
+    }
+
+    func testAParentMustBeStoredAndANaturalKeyIsUniqueAmongSiblings() throws {
+        let store = try store()
+        XCTAssertThrowsError(try store.insert(kind: "record", id: nil, parent: ("run", "nobody"), document: [:]))
+        let owner = try record(store, run: "r", 0)
+        try store.insert(kind: "recordTag", id: nil, parent: ("record", owner.id), key: "x", document: [:])
+        XCTAssertThrowsError(try store.insert(kind: "recordTag", id: nil, parent: ("record", owner.id), key: "x", document: [:]))
+        XCTAssertEqual(try store.find(kind: "recordTag", parentId: owner.id, key: "x")?.parentId, owner.id)
+    }
+
+    func testChildKeysKeepOnlyResourcesCarryingEveryKey() throws {
+        let store = try store()
+        let records = try (0..<3).map { try record(store, run: "r", $0) }
+        for (record, keys) in zip(records, [["a"], ["a", "b"], ["b"]]) {
+            for key in keys { try store.insert(kind: "recordTag", id: nil, parent: ("record", record.id), key: key, document: [:]) }
+        }
+        let both = try store.page(kind: "record", parent: ("run", "r"), from: 0, limit: 10, childKeys: ("recordTag", ["b", "a", "a"]))
+        XCTAssertEqual(both.resources.map(\.id), [records[1].id])
+        XCTAssertEqual(both.total, 1)
+    }
+
+    func testSQLLookingTextIsStoredVerbatim() throws {
+        let store = try store()
+        let hostile = "'); DROP TABLE scorecard_resources; --"
+        try store.insert(kind: "run", id: hostile, parent: nil, document: [:])
+        let stored = try store.insert(kind: "record", id: nil, parent: ("run", hostile), key: hostile, document: ["q": .string(hostile)])
+        XCTAssertEqual(try store.page(kind: "record", parent: ("run", hostile), from: 0, limit: 10, childKeys: ("recordTag", [hostile])).resources.count, 0)
+        XCTAssertEqual(try store.find(kind: "record", id: stored.id)?.document["q"], .string(hostile))
+        XCTAssertEqual(try store.find(kind: "record", parentId: hostile, key: hostile)?.id, stored.id)
+    }
+
+    /// A database written before the resource layer keeps its records, their ids and tags.
+    func testAnOlderDatabaseIsMovedIntoTheResourceTableInPlace() throws {
+        let database = try SQLiteDatabase(path: ":memory:")
+        try MigrationRunner.migrate(database, with: Array(ScorecardV2Migrations.all.prefix(1)))
+        try database.execute("""
+            INSERT INTO scorecard_runs VALUES ('135', 'x');
+            INSERT INTO scorecard_records (id, run_id, testcase_id, inputs, expected, outputs, session_id, otel_link_id, created_at)
+                VALUES (7, '135', NULL, '{"q":1.50,"b":[1]}', '{}', '{}', 's', NULL, 'x'), (9, '135', 't', '{}', '{}', '{}', NULL, NULL, 'x');
+            DELETE FROM scorecard_records WHERE id = 9;
+            INSERT INTO scorecard_records (id, run_id, testcase_id, inputs, expected, outputs, session_id, otel_link_id, created_at)
+                VALUES (8, '135', 't', '{}', '{}', '{}', NULL, 'o', 'x');
+            INSERT INTO scorecard_record_tags (record_id, text, created_at) VALUES (7, 'urgent', '2026-01-01T00:00:00.000Z');
+            """)
+        try MigrationRunner.migrate(database, with: ScorecardV2Migrations.all)
+        let store = ResourceStore(database: database, table: ScorecardV2Migrations.resourceTable)
+        let first = try XCTUnwrap(try store.find(kind: "record", id: "7"))
+        XCTAssertEqual(JSONWriter.encodeString(.object(first.document)), #"{"runId":"135","inputs":{"q":1.50,"b":[1]},"expected":{},"outputs":{},"sessionId":"s"}"#)
+        XCTAssertEqual(try store.find(kind: "record", parentId: "135", key: "o")?.id, "8")
+        XCTAssertEqual(try store.children(kind: "recordTag", parentKind: "record", parentId: "7").first?.document["text"], "urgent")
+        let next = try store.insert(kind: "record", id: nil, parent: ("run", "135"), document: [:])
+        XCTAssertGreaterThan(Int(next.id)!, 9, "an id once given is never given again")
+        XCTAssertEqual(try database.statement("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('scorecard_runs', 'scorecard_records', 'scorecard_record_tags')").scalarInt(), 0)
+    }
+}
