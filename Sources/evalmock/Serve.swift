@@ -70,6 +70,9 @@ struct Serve: ParsableCommand {
     @Flag(help: "Drop-in mode for SDKs' generated test suites: unknown path ids are created on first reference, bodies that fail only a deeper service rule are accepted and completed (see the README).")
     var lenient = false
 
+    @Flag(help: "Check every answer to an operation against the document's schema for its status; one that does not match is logged and answered as the API's 500 (EVALMOCK_CHECK_RESPONSES=1). For test suites.")
+    var checkResponses = false
+
     @Flag(name: .customLong("no-control"), help: "Turn off the /_evalmock/ control endpoints (the health check stays).")
     var noControl = ["1", "true"].contains(Environment.string("EVALMOCK_NO_CONTROL")?.lowercased() ?? "")
 
@@ -120,6 +123,7 @@ struct Serve: ParsableCommand {
         configuration.maxBatchItems = maxBatchItems
         configuration.fixturesDirectory = fixturesDirectory ?? Environment.string("EVALMOCK_FIXTURES")
         configuration.lenient = lenient || Environment.flag("EVALMOCK_LENIENT")
+        configuration.checkResponses = checkResponses || Environment.flag("EVALMOCK_CHECK_RESPONSES")
 
         configuration.controlAccess = ControlAccess(enabled: !noControl, token: effectiveControlToken)
         configuration.journalLimit = journalLimit

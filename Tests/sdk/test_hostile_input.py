@@ -124,7 +124,7 @@ def test_sql_looking_strings_are_stored_and_returned_verbatim(evalmock):
         result = requests.post(evalmock.url + "/v4/evaluations/e/test-case-results/batch", json=[scale_gp_item(text)], headers=SCALE_GP.auth)
         assert result.status_code == 200 and result.json()[0]["test_case_id"] == text
     counts = inventory(evalmock)
-    assert counts["scorecard-v2"]["records"] == len(SQL_LIKE) and counts["scorecard-v2"]["tags"] == len(SQL_LIKE)
+    assert counts["scorecard-v2"]["records"] == len(SQL_LIKE) and counts["scorecard-v2"]["recordTags"] == len(SQL_LIKE)
     assert counts["weave"]["score"] == len(SQL_LIKE) and counts["scale-gp"]["testCaseResults"] == len(SQL_LIKE)
     evalmock.stop()
     with sqlite3.connect(evalmock.db) as db:

@@ -23,7 +23,8 @@ final class EmulatorInstance {
             try FixtureDirectory.load($0, into: apis, maxJSONDepth: settings.maxJSONDepth, snapshots: state.mergeFixtures)
         } ?? []
         pipeline = RequestPipeline(apis: apis, limits: settings.limits, maxJSONDepth: settings.maxJSONDepth,
-                                   maxBatchItems: settings.maxBatchItems, logLevel: settings.logLevel, lenient: settings.lenient)
+                                   maxBatchItems: settings.maxBatchItems, logLevel: settings.logLevel, lenient: settings.lenient,
+                                   checkResponses: settings.checkResponses)
     }
 }
 
@@ -37,6 +38,7 @@ struct EmulatorSettings {
     let maxBatchItems: Int
     let logLevel: Logger.Level
     let lenient: Bool
+    let checkResponses: Bool
     /// Switched on for a database once its start-up writes (migrations, fixtures) are committed.
     let groupCommit: Bool
 }

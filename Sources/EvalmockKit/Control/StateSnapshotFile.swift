@@ -51,7 +51,7 @@ public enum StateSnapshotFile {
         let settings = EmulatorSettings(openAPIDirectory: directory, apiKeys: [], fixturesDirectory: nil,
                                         limits: TransportLimits(), maxJSONDepth: JSONParser.defaultMaxDepth,
                                         maxBatchItems: ServerConfiguration.defaultMaxBatchItems, logLevel: .warning,
-                                        lenient: false, groupCommit: false)
+                                        lenient: false, checkResponses: false, groupCommit: false)
         return try EmulatorInstance(database: database, settings: settings)
     }
 }

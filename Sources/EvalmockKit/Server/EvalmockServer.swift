@@ -31,7 +31,8 @@ public final class EvalmockServer: @unchecked Sendable {
                                         fixturesDirectory: configuration.fixturesDirectory, limits: configuration.limits,
                                         maxJSONDepth: configuration.maxJSONDepth, maxBatchItems: configuration.maxBatchItems,
                                         logLevel: configuration.logLevel,
-                                        lenient: configuration.lenient, groupCommit: configuration.groupCommit)
+                                        lenient: configuration.lenient, checkResponses: configuration.checkResponses,
+                                        groupCommit: configuration.groupCommit)
         let main = try EmulatorInstance(database: database, settings: settings)
         apis = main.apis
         loadedFixtures = main.loadedFixtures

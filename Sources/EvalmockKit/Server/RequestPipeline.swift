@@ -21,11 +21,14 @@ public final class RequestPipeline {
     private let limits: TransportLimits
     private let maxBatchItems: Int
     private let log: Logger
+    /// `--check-responses`: answers to operations are checked against the document.
+    private let checkResponses: Bool
 
     public init(apis: [EmulatedAPI], limits: TransportLimits = TransportLimits(),
                 maxJSONDepth: Int = JSONParser.defaultMaxDepth, maxBatchItems: Int = ServerConfiguration.defaultMaxBatchItems,
-                logLevel: Logger.Level = .info, lenient: Bool = false) {
+                logLevel: Logger.Level = .info, lenient: Bool = false, checkResponses: Bool = false) {
         self.apis = apis
+        self.checkResponses = checkResponses
         var log = Logger(label: "evalmock.pipeline")
         log.logLevel = logLevel
         self.log = log
@@ -70,42 +73,76 @@ public final class RequestPipeline {
             response.headers.set("Allow", allowed.joined(separator: ", "))
             return (response, owner)
         case .found(let route, let parameters):
-            return (respond(to: request, route: route, pathParameters: parameters), owner)
+            let (response, checkable) = respond(to: request, route: route, pathParameters: parameters)
+            return (checkResponses && checkable ? checked(response, of: route) : response, owner)
         }
     }
 
-    private func respond(to request: HTTPRequest, route: Route, pathParameters: [String: String]) -> HTTPResponse {
+    /// The answer, and whether the document describes it: a body that is not JSON is refused by
+    /// the framework before the operation runs (FastAPI's 400 "There was an error parsing the
+    /// body"), in a shape the operation's own error schemas do not describe.
+    private func respond(to request: HTTPRequest, route: Route, pathParameters: [String: String]) -> (HTTPResponse, checkable: Bool) {
         let dialect = route.api.errorDialect
         if request.body.count > limits.maxBodyBytes {
             var response = dialect.payloadTooLarge(limit: limits.maxBodyBytes)
             response.headers.set("Connection", "close")
-            return response
+            return (response, true)
         }
         switch route.api.authenticate(request) {
         case .accepted: break
-        case .missing: return dialect.unauthorized()
-        case .rejected: return dialect.forbidden()
+        case .missing: return (dialect.unauthorized(), true)
+        case .rejected: return (dialect.forbidden(), true)
         }
-        guard let handler = route.handler else { return dialect.notImplemented(operationId: route.operation.operationId) }
+        guard let handler = route.handler else { return (dialect.notImplemented(operationId: route.operation.operationId), true) }
         switch validate(request, pathParameters: pathParameters, route: route) {
         case .failure(let failure):
-            return dialect.validationFailed(failure.issues)
+            let malformed = failure.issues.contains { if case .invalidJSON = $0.kind { return true } else { return false } }
+            return (dialect.validationFailed(failure.issues), !malformed)
         case .success(let input):
             // After validation, as a FastAPI service checks a batch's length in its handler.
             if case .array(let items)? = input.body, items.count > maxBatchItems {
-                return dialect.limitExceeded(.batchItems(count: items.count, limit: maxBatchItems))
+                return (dialect.limitExceeded(.batchItems(count: items.count, limit: maxBatchItems)), true)
             }
             do {
                 var response = try handler(OperationContext(request: request, input: input, operation: route.operation))
                 response.ifNotCommitted = { dialect.internalError(CommitFailure()) }
-                return response
+                return (response, true)
             } catch let failure as OperationError {
-                return dialect.render(failure)
+                return (dialect.render(failure), true)
             } catch {
                 log.error("\(route.api.name) \(route.operation.operationId) failed: \(error)")
-                return dialect.internalError(error)
+                return (dialect.internalError(error), true)
             }
         }
+    }
+
+    /// The response if the document allows it for its status, else the API's 500 and a log line
+    /// naming every mismatch. A success status the operation does not declare is a mismatch;
+    /// an error status it does not declare (a 405, a 413) is not checked.
+    private func checked(_ response: HTTPResponse, of route: Route) -> HTTPResponse {
+        let status = String(response.status)
+        let declared = route.operation.responseSchemas[status] ?? route.operation.responseSchemas["default"]
+        var problems: [String] = []
+        if let schema = declared {
+            if response.headers["Content-Type"]?.hasPrefix("application/json") == true {
+                // JSON lines: each non-empty line is one value of the schema.
+                let values = route.operation.jsonLinesResponses.contains(status)
+                    ? response.body.split(separator: UInt8(ascii: "\n")).map(Array.init) : [response.body]
+                for value in values {
+                    do {
+                        let body = try JSONParser.parse(value)
+                        problems += SchemaValidator.validate(body, against: schema, at: [.key("response")]).map { "\($0.dottedField): \($0.message)" }
+                    } catch {
+                        problems.append("the body is not JSON: \(error)")
+                    }
+                }
+            }
+        } else if (200..<300).contains(response.status) {
+            problems = ["the document declares no \(status) answer"]
+        }
+        guard !problems.isEmpty else { return response }
+        log.error("\(route.api.name) \(route.operation.operationId) answered \(status) against its schema: \(problems.joined(separator: "; "))")
+        return route.api.errorDialect.internalError(ResponseMismatch())
     }
 
     /// The limits checked before routing matters: the transport's verdict on the connection,
@@ -171,6 +208,11 @@ public final class RequestPipeline {
         }
         return count
     }
+}
+
+/// An answer that breaks the document (`--check-responses`).
+struct ResponseMismatch: Error, CustomStringConvertible {
+    var description: String { "the response does not match the document" }
 }
 
 /// The writes of a request were lost because their group commit failed.

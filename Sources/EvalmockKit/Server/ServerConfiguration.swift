@@ -27,6 +27,10 @@ public struct ServerConfiguration: Sendable {
     /// path ids are created on first reference and bodies that fail only a deeper rule are
     /// accepted and completed. Off by default: the default mode stays faithful.
     public var lenient = false
+    /// `--check-responses`: every answer to an operation is checked against the document's
+    /// schema for its status; one that does not match is logged and answered as the API's 500.
+    /// For test suites: a response that breaks the document is a bug they must see.
+    public var checkResponses = false
     /// Whether `/_evalmock/…` control endpoints answer, and with which token.
     public var controlAccess = ControlAccess()
     /// Most requests the journal keeps (the oldest go first); 0 keeps none.

@@ -98,6 +98,13 @@ public final class OpenAPISpecification: @unchecked Sendable {
         return document.components[entry.value]?.schema
     }
 
+    /// The schema of each line of a JSON-lines entry (`application/jsonl`), as Weave's streamed
+    /// lists declare it.
+    private static func jsonLinesSchema(of content: OpenAPI.Content.Map, in document: OpenAPI.Document) -> JSONSchema? {
+        guard let entry = content.first(where: { $0.key.typeAndSubtype.hasSuffix("jsonl") }) else { return nil }
+        return document.components[entry.value]?.schema
+    }
+
     private static func define(_ endpoint: OpenAPI.PathItem.Endpoint, path: String, pathItem: OpenAPI.PathItem, document: OpenAPI.Document, compiler: SchemaCompiler) -> OperationDefinition {
         let operation = endpoint.operation
         let method = endpoint.method.rawValue.uppercased()
@@ -132,10 +139,14 @@ public final class OpenAPISpecification: @unchecked Sendable {
         }
 
         var responses: [String: CompiledSchema] = [:]
+        var jsonLines: Set<String> = []
         for (status, response) in operation.responses {
             guard let resolved = document.components[response] else { continue }
             if let schema = jsonSchema(of: resolved.content, in: document) {
                 responses[status.rawValue] = compiler.compile(schema)
+            } else if let schema = jsonLinesSchema(of: resolved.content, in: document) {
+                responses[status.rawValue] = compiler.compile(schema)
+                jsonLines.insert(status.rawValue)
             }
         }
 
@@ -146,7 +157,8 @@ public final class OpenAPISpecification: @unchecked Sendable {
             pathParameters: pathRules,
             queryParameters: queryRules,
             body: body,
-            responseSchemas: responses
+            responseSchemas: responses,
+            jsonLinesResponses: jsonLines
         )
     }
 }

@@ -20,4 +20,6 @@ public struct OperationDefinition: @unchecked Sendable {
     public let body: BodyRule?
     /// Response schemas by status code (`"201"`, `"default"`), for `application/json`.
     public let responseSchemas: [String: CompiledSchema]
+    /// The statuses whose answer is JSON lines, each line checked against `responseSchemas`.
+    public var jsonLinesResponses: Set<String> = []
 }
