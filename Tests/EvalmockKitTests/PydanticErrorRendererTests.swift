@@ -22,8 +22,11 @@ final class PydanticErrorRendererTests: XCTestCase {
     func testConstraintMessagesAndContext() {
         XCTAssertEqual(render(.numberTooSmall(min: 0, exclusive: true), input: 0),
                        #"{"type":"greater_than","loc":["body","x"],"msg":"Input should be greater than 0","input":0,"ctx":{"gt":0}}"#)
-        XCTAssertEqual(render(.notInEnum(allowed: ["a", "b", "c"]), input: "d"),
+        XCTAssertEqual(render(.notInEnum(allowed: ["a", "b", "c"], enumName: "Letter"), input: "d"),
                        #"{"type":"enum","loc":["body","x"],"msg":"Input should be 'a', 'b' or 'c'","input":"d","ctx":{"expected":"'a', 'b' or 'c'"}}"#)
+        // A list in place is a `Literal` to pydantic.
+        XCTAssertEqual(render(.notInEnum(allowed: ["low", "high"], enumName: nil), input: nil),
+                       #"{"type":"literal_error","loc":["body","x"],"msg":"Input should be 'low' or 'high'","input":null,"ctx":{"expected":"'low' or 'high'"}}"#)
         XCTAssertTrue(render(.unionTagInvalid(property: "role", tag: "bot", expected: ["user", "assistant"]), input: "bot")
             .contains(#""msg":"Input tag 'bot' found using 'role' does not match any of the expected tags: 'user', 'assistant'""#))
     }

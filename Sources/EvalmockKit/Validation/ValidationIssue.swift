@@ -26,7 +26,10 @@ public struct ValidationIssue: Equatable, Sendable {
         case missing
         /// The value is not of `expected` (a JSON Schema type name).
         case wrongType(expected: String)
-        case notInEnum(allowed: [JSONValue])
+        /// The value is not one of `allowed`. `enumName` is the component that declares the
+        /// list (an `Enum` class in a FastAPI service), nil for a list written in place (a
+        /// `Literal`): pydantic words the two errors differently.
+        case notInEnum(allowed: [JSONValue], enumName: String?)
         case stringTooShort(min: Int)
         case stringTooLong(max: Int)
         case patternMismatch(pattern: String)
@@ -82,7 +85,7 @@ public struct ValidationIssue: Equatable, Sendable {
         switch kind {
         case .missing: return "is required"
         case .wrongType(let expected): return "must be of type \(expected)"
-        case .notInEnum(let allowed): return "must be one of \(allowed.map { JSONWriter.encodeString($0) }.joined(separator: ", "))"
+        case .notInEnum(let allowed, _): return "must be one of \(allowed.map { JSONWriter.encodeString($0) }.joined(separator: ", "))"
         case .stringTooShort(let min): return "must have at least \(min) character\(min == 1 ? "" : "s")"
         case .stringTooLong(let max): return "must have at most \(max) character\(max == 1 ? "" : "s")"
         case .patternMismatch(let pattern): return "must match pattern \(pattern)"
