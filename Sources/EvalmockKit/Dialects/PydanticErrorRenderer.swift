@@ -88,7 +88,9 @@ public enum PydanticErrorRenderer {
         case .unionTagMissing(let property, _):
             return ("union_tag_not_found", "Unable to extract tag using discriminator '\(property)'",
                     ["discriminator": .string("'\(property)'")])
-        case .unionTagInvalid(let property, let tag, let expected):
+        case .unionTagInvalid(let property, let tagValue, let expected):
+            // pydantic shows `str()` of the tag: `None`, `True`, `['a']` for what was not a string.
+            let tag = PythonRepr.str(tagValue)
             let tags = expected.map { "'\($0)'" }.joined(separator: ", ")
             return ("union_tag_invalid", "Input tag '\(tag)' found using '\(property)' does not match any of the expected tags: \(tags)",
                     ["discriminator": .string("'\(property)'"), "tag": .string(tag), "expected_tags": .string(tags)])

@@ -403,7 +403,7 @@ public struct SchemaValidator: Sendable {
             return nil
         }
         guard case .string(let tag) = tagValue, let branch = discriminator.branches.first(where: { $0.tag == tag }) else {
-            let kind = ValidationIssue.Kind.unionTagInvalid(property: discriminator.propertyName, tag: tagValue.stringValue ?? JSONWriter.encodeString(tagValue), expected: tags)
+            let kind = ValidationIssue.Kind.unionTagInvalid(property: discriminator.propertyName, tag: tagValue, expected: tags)
             if pydanticStyle {
                 walk.report(kind, .object(object))
             } else {

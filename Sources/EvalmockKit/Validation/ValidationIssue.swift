@@ -46,7 +46,8 @@ public struct ValidationIssue: Equatable, Sendable {
         case noUnionBranchMatched
         case severalUnionBranchesMatched
         case unionTagMissing(property: String, expected: [String])
-        case unionTagInvalid(property: String, tag: String, expected: [String])
+        /// The discriminator's value is none of the tags; `tag` is the value as sent.
+        case unionTagInvalid(property: String, tag: JSONValue, expected: [String])
         case matchesForbiddenSchema
         /// A body that is not JSON: the parser's account of where and why.
         case invalidJSON(JSONParseError)
@@ -102,7 +103,7 @@ public struct ValidationIssue: Equatable, Sendable {
         case .noUnionBranchMatched: return "does not match any of the allowed schemas"
         case .severalUnionBranchesMatched: return "matches more than one of the allowed schemas"
         case .unionTagMissing(let property, let expected): return "must have a '\(property)' of \(expected.joined(separator: ", "))"
-        case .unionTagInvalid(let property, let tag, let expected): return "has '\(property)' '\(tag)', expected one of \(expected.joined(separator: ", "))"
+        case .unionTagInvalid(let property, let tag, let expected): return "has '\(property)' '\(tag.stringValue ?? JSONWriter.encodeString(tag))', expected one of \(expected.joined(separator: ", "))"
         case .matchesForbiddenSchema: return "matches a schema it must not match"
         case .invalidJSON(let error): return "is not valid JSON: \(error.description)"
         }
