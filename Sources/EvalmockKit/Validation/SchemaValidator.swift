@@ -6,8 +6,10 @@ public enum TypeCoercion: Sendable {
     case jsonSchema
     /// pydantic v2's lax mode, as FastAPI services validate JSON: numeric strings pass as
     /// numbers, whole floats as integers, `0`/`1`/`"yes"`/`"off"`… as booleans, booleans as
-    /// numbers. Strings still do not accept numbers. Unions are reported as pydantic reports
-    /// them too (every member's errors under its label, tags in `loc`; see `PydanticUnionLabel`).
+    /// numbers. Strings still do not accept numbers. An enumeration (an Enum class or a
+    /// `Literal`) is checked before the type, so a non-member of any type is reported as not a
+    /// member. Unions are reported as pydantic reports them too (every member's errors under
+    /// its label, tags in `loc`; see `PydanticUnionLabel`).
     case pydanticLax
 }
 
