@@ -87,7 +87,7 @@ final class SchemaValidatorTests: XCTestCase {
         let found = kinds(#"{"kind":"c","extra":1,"items":[1,"x",3]}"#)
         XCTAssertEqual(Set(found), Set([
             "body/name:missing",
-            "body/kind:notInEnum(allowed: [EvalmockKit.JSONValue.string(\"a\"), EvalmockKit.JSONValue.string(\"b\")])",
+            "body/kind:notInEnum(allowed: [EvalmockKit.JSONValue.string(\"a\"), EvalmockKit.JSONValue.string(\"b\")], enumName: nil)",
             "body/extra:unexpectedProperty",
             "body/items:tooManyItems(max: 2)",
             "body/items/1:wrongType(expected: \"integer\")",

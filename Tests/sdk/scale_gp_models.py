@@ -151,16 +151,53 @@ class TestCaseResultRequest(BaseModel):
     edited_by_identity_type: IdentifierTypeEnum = None
 
 
+class PartialTestCaseResultRequest(BaseModel):
+    label_status: EvaluationORMStatusEnum = None
+    audit_status: AuditORMStatusEnum = None
+    audit_required: bool = None
+    audit_comment: str = None
+    application_spec_id: str = None
+    evaluation_dataset_version_num: str = None
+    test_case_id: str = None
+    test_case_evaluation_data: Union[ResultSchemaGeneration, ResultSchemaFlexible] = None
+    result: Dict[str, ResultValue] = None
+    time_spent_labeling_s: int = None
+    account_id: str = None
+    annotated_by_user_id: str = None
+    annotated_by_identity_type: IdentifierTypeEnum = None
+    edited_by_identity_type: IdentifierTypeEnum = None
+
+
+class TestCaseResultViews(str, Enum):
+    __test__ = False
+    AnnotationResults = "AnnotationResults"
+    AuditTasks = "AuditTasks"
+    CustomMetrics = "CustomMetrics"
+    Metrics = "Metrics"
+    Task = "Task"
+    TestCaseVersion = "TestCaseVersion"
+    Trace = "Trace"
+
+
 BATCH = TypeAdapter(List[TestCaseResultRequest])
+CREATE = TypeAdapter(TestCaseResultRequest)
+PATCH = TypeAdapter(PartialTestCaseResultRequest)
+VIEWS = TypeAdapter(List[TestCaseResultViews])
 
 
-def batch_errors(body: Any) -> list[dict]:
-    """FastAPI's 422 `detail` for a batch body: pydantic's errors under `body`."""
+def errors(adapter: TypeAdapter, value: Any, where: tuple = ("body",)) -> list[dict]:
+    """FastAPI's 422 `detail` for `value`: pydantic's errors under `where` (`body`, or
+    `query` and the parameter's name)."""
     try:
-        BATCH.validate_python(body, from_attributes=True)
+        adapter.validate_python(value, from_attributes=True)
     except Exception as error:  # pydantic.ValidationError
         return [
-            {**entry, "loc": ["body", *entry["loc"]], **({"ctx": {k: str(v) for k, v in entry["ctx"].items()}} if "ctx" in entry else {})}
+            {**entry, "loc": [*where, *entry["loc"]], **({"ctx": {k: str(v) for k, v in entry["ctx"].items()}} if "ctx" in entry else {})}
             for entry in error.errors(include_url=False)
         ]
     return []
+
+
+def batch_errors(body: Any) -> list[dict]:
+    """FastAPI's 422 `detail` for a batch body."""
+    return errors(BATCH, body)

@@ -10,8 +10,11 @@ import subprocess
 from collections import OrderedDict
 from pathlib import Path
 
+from enum import Enum
+
 import httpx
 import pytest
+from pydantic import BaseModel, ValidationError
 
 from conftest import BINARY, OPENAPI, REPO
 from scorecard_v1_client import V1ClientError
@@ -349,6 +352,39 @@ def test_an_unknown_status_is_a_422_through_the_client(evalmock, scorecard_v1):
     assert raised.value.body == {"detail": [{"type": "enum", "loc": ["body", "status"], "msg": f"Input should be {expected}",
                                              "input": "finished", "ctx": {"expected": expected}}]}
     assert v1.run.get(run_id=run_id).value["status"] == "awaiting_execution"
+
+
+class RunStatus(str, Enum):
+    pending = "pending"
+    awaiting_execution = "awaiting_execution"
+    running_execution = "running_execution"
+    awaiting_scoring = "awaiting_scoring"
+    running_scoring = "running_scoring"
+    awaiting_human_scoring = "awaiting_human_scoring"
+    completed = "completed"
+
+
+class UpdateStatusParams(BaseModel):
+    """The PATCH body as the service declares it (the document's only enumeration)."""
+    status: RunStatus = RunStatus.awaiting_execution
+
+
+def update_status_errors(body) -> list[dict]:
+    try:
+        UpdateStatusParams.model_validate(body, from_attributes=True)
+    except ValidationError as error:
+        return json.loads(json.dumps([{**e, "loc": ["body", *e["loc"]]} for e in error.errors(include_url=False)]))
+    return []
+
+
+def test_a_status_that_is_no_run_status_gets_pydantics_enum_error_whatever_its_type(evalmock):
+    run_id = httpx.post(evalmock.url + RUN, headers=KEY, json={}).json()["id"]
+    for status in [None, 0, 1, 2.5, 1.0, True, False, {}, {"status": "completed"}, [], ["completed"], "finished", "", "Completed", " completed"]:
+        expected = update_status_errors({"status": status})
+        assert expected and expected[0]["type"] == "enum"
+        raw = httpx.patch(evalmock.url + RUN_STATUS.format(run_id=run_id), headers=KEY, json={"status": status})
+        assert (raw.status_code, raw.json()) == (422, {"detail": expected}), status
+    assert get(evalmock, RUN_BY_ID.format(run_id=run_id)).json()["status"] == "awaiting_execution"
 
 
 def test_a_missing_or_malformed_body_is_a_422(evalmock):

@@ -30,9 +30,11 @@ public enum PydanticErrorRenderer {
             return ("model_attributes_type", "Input should be a valid dictionary or object to extract fields from", nil)
         case .wrongType(let expected):
             return wrongType(expected, input: issue.input)
-        case .notInEnum(let allowed):
+        case .notInEnum(let allowed, let enumName):
+            // An Enum class (a component of FastAPI's document) and a `Literal` (a list written in
+            // place) say the same thing under different types.
             let expected = quotedList(allowed)
-            return ("enum", "Input should be \(expected)", ["expected": .string(expected)])
+            return (enumName == nil ? "literal_error" : "enum", "Input should be \(expected)", ["expected": .string(expected)])
         case .stringTooShort(let min):
             return ("string_too_short", "String should have at least \(min) character\(min == 1 ? "" : "s")", ["min_length": .int(min)])
         case .stringTooLong(let max):
@@ -86,7 +88,9 @@ public enum PydanticErrorRenderer {
         case .unionTagMissing(let property, _):
             return ("union_tag_not_found", "Unable to extract tag using discriminator '\(property)'",
                     ["discriminator": .string("'\(property)'")])
-        case .unionTagInvalid(let property, let tag, let expected):
+        case .unionTagInvalid(let property, let tagValue, let expected):
+            // pydantic shows `str()` of the tag: `None`, `True`, `['a']` for what was not a string.
+            let tag = PythonRepr.str(tagValue)
             let tags = expected.map { "'\($0)'" }.joined(separator: ", ")
             return ("union_tag_invalid", "Input tag '\(tag)' found using '\(property)' does not match any of the expected tags: \(tags)",
                     ["discriminator": .string("'\(property)'"), "tag": .string(tag), "expected_tags": .string(tags)])

@@ -58,7 +58,17 @@ enum PydanticUnionLabel {
             return acceptsNull(schema) ? "nullable[\(union)]" : union
         }
         if let values = schema.enumValues {
-            return "literal[\(values.map(PydanticErrorRenderer.pythonLiteral).joined(separator: ","))]"
+            // A component is an Enum class, labelled by its mixed-in type (`class S(str, Enum)`,
+            // as FastAPI services declare them); a list in place is a `Literal`.
+            guard let name = schema.componentName else {
+                return "literal[\(values.map(PydanticErrorRenderer.pythonLiteral).joined(separator: ","))]"
+            }
+            switch schema.type {
+            case .string?: return "str-enum[\(name)]"
+            case .integer?: return "int-enum[\(name)]"
+            case .number?: return "float-enum[\(name)]"
+            default: return "enum[\(name)]"
+            }
         }
         switch schema.type {
         case .string?: return "str"

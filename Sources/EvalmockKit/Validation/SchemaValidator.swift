@@ -6,8 +6,10 @@ public enum TypeCoercion: Sendable {
     case jsonSchema
     /// pydantic v2's lax mode, as FastAPI services validate JSON: numeric strings pass as
     /// numbers, whole floats as integers, `0`/`1`/`"yes"`/`"off"`… as booleans, booleans as
-    /// numbers. Strings still do not accept numbers. Unions are reported as pydantic reports
-    /// them too (every member's errors under its label, tags in `loc`; see `PydanticUnionLabel`).
+    /// numbers. Strings still do not accept numbers. An enumeration (an Enum class or a
+    /// `Literal`) is checked before the type, so a non-member of any type is reported as not a
+    /// member. Unions are reported as pydantic reports them too (every member's errors under
+    /// its label, tags in `loc`; see `PydanticUnionLabel`).
     case pydanticLax
 }
 
@@ -105,13 +107,19 @@ public struct SchemaValidator: Sendable {
         }
         if case .null = value, schema.nullable { return }
 
+        // pydantic checks an Enum or a Literal by membership alone: any other input, of any type
+        // (null, a number, an object), gets the enumeration's error, never a type error.
+        if coercion == .pydanticLax, let allowed = schema.enumValues, !pydanticEnumAccepts(value, allowed, schema) {
+            walk.report(.notInEnum(allowed: allowed, enumName: schema.componentName), value)
+            return
+        }
         if let type = schema.type, !matches(value, type, &walk) {
             let model = type == .object && !schema.properties.isEmpty ? schema.componentName.map(ValidationIssue.ExpectedObject.model) : nil
             walk.report(.wrongType(expected: type.rawValue), value, expectedObject: model)
             return
         }
-        if let allowed = schema.enumValues, !allowed.contains(value) {
-            walk.report(.notInEnum(allowed: allowed), value)
+        if coercion == .jsonSchema, let allowed = schema.enumValues, !allowed.contains(value) {
+            walk.report(.notInEnum(allowed: allowed, enumName: schema.componentName), value)
             return
         }
 
@@ -147,6 +155,28 @@ public struct SchemaValidator: Sendable {
             guard coercion == .pydanticLax, PydanticLaxCoercion.accepts(value, as: type) else { return false }
             walk.coerced = true
             return true
+        }
+    }
+
+    /// Whether pydantic takes `value` as a member of `allowed`. Only numeric enumerations look
+    /// past the exact value: pydantic compares numbers by value (`1.0` and `true` are the member
+    /// `1`), and an int Enum class (a component) also reads a numeric string as `int()` does,
+    /// where a `Literal` (a list in place) does not. The exact look-up comes first, so a valid
+    /// member of a string enum costs one `contains`, as before.
+    private func pydanticEnumAccepts(_ value: JSONValue, _ allowed: [JSONValue], _ schema: CompiledSchema) -> Bool {
+        if allowed.contains(value) { return true }
+        guard schema.type == .integer || schema.type == .number else { return false }
+        let number: JSONNumber?
+        switch value {
+        case .number(let exact): number = exact
+        case .bool: number = PydanticLaxCoercion.number(from: value)
+        case .string: number = schema.componentName == nil ? nil : PydanticLaxCoercion.number(from: value)
+        default: number = nil
+        }
+        guard let wanted = number?.doubleValue else { return false }
+        return allowed.contains { member in
+            if case .number(let allowedNumber) = member { return allowedNumber.doubleValue == wanted }
+            return false
         }
     }
 
@@ -375,7 +405,7 @@ public struct SchemaValidator: Sendable {
             return nil
         }
         guard case .string(let tag) = tagValue, let branch = discriminator.branches.first(where: { $0.tag == tag }) else {
-            let kind = ValidationIssue.Kind.unionTagInvalid(property: discriminator.propertyName, tag: tagValue.stringValue ?? JSONWriter.encodeString(tagValue), expected: tags)
+            let kind = ValidationIssue.Kind.unionTagInvalid(property: discriminator.propertyName, tag: tagValue, expected: tags)
             if pydanticStyle {
                 walk.report(kind, .object(object))
             } else {

@@ -26,7 +26,10 @@ public struct ValidationIssue: Equatable, Sendable {
         case missing
         /// The value is not of `expected` (a JSON Schema type name).
         case wrongType(expected: String)
-        case notInEnum(allowed: [JSONValue])
+        /// The value is not one of `allowed`. `enumName` is the component that declares the
+        /// list (an `Enum` class in a FastAPI service), nil for a list written in place (a
+        /// `Literal`): pydantic words the two errors differently.
+        case notInEnum(allowed: [JSONValue], enumName: String?)
         case stringTooShort(min: Int)
         case stringTooLong(max: Int)
         case patternMismatch(pattern: String)
@@ -43,7 +46,8 @@ public struct ValidationIssue: Equatable, Sendable {
         case noUnionBranchMatched
         case severalUnionBranchesMatched
         case unionTagMissing(property: String, expected: [String])
-        case unionTagInvalid(property: String, tag: String, expected: [String])
+        /// The discriminator's value is none of the tags; `tag` is the value as sent.
+        case unionTagInvalid(property: String, tag: JSONValue, expected: [String])
         case matchesForbiddenSchema
         /// A body that is not JSON: the parser's account of where and why.
         case invalidJSON(JSONParseError)
@@ -82,7 +86,7 @@ public struct ValidationIssue: Equatable, Sendable {
         switch kind {
         case .missing: return "is required"
         case .wrongType(let expected): return "must be of type \(expected)"
-        case .notInEnum(let allowed): return "must be one of \(allowed.map { JSONWriter.encodeString($0) }.joined(separator: ", "))"
+        case .notInEnum(let allowed, _): return "must be one of \(allowed.map { JSONWriter.encodeString($0) }.joined(separator: ", "))"
         case .stringTooShort(let min): return "must have at least \(min) character\(min == 1 ? "" : "s")"
         case .stringTooLong(let max): return "must have at most \(max) character\(max == 1 ? "" : "s")"
         case .patternMismatch(let pattern): return "must match pattern \(pattern)"
@@ -99,7 +103,7 @@ public struct ValidationIssue: Equatable, Sendable {
         case .noUnionBranchMatched: return "does not match any of the allowed schemas"
         case .severalUnionBranchesMatched: return "matches more than one of the allowed schemas"
         case .unionTagMissing(let property, let expected): return "must have a '\(property)' of \(expected.joined(separator: ", "))"
-        case .unionTagInvalid(let property, let tag, let expected): return "has '\(property)' '\(tag)', expected one of \(expected.joined(separator: ", "))"
+        case .unionTagInvalid(let property, let tag, let expected): return "has '\(property)' '\(tag.stringValue ?? JSONWriter.encodeString(tag))', expected one of \(expected.joined(separator: ", "))"
         case .matchesForbiddenSchema: return "matches a schema it must not match"
         case .invalidJSON(let error): return "is not valid JSON: \(error.description)"
         }
