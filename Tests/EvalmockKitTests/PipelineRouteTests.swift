@@ -1,9 +1,10 @@
 import XCTest
 @testable import EvalmockKit
 
-/// An API's raw routes: routed under every mount prefix beside the document's operations,
-/// with the body-size limit, but without authentication or validation; bytes in, bytes out.
-final class RawRouteTests: XCTestCase {
+/// What the pipeline routes to, with a small API of its own: the document's operations (501
+/// without a handler) and the API's raw routes, which are routed under every mount prefix with
+/// the body-size limit but without authentication or validation; bytes in, bytes out.
+final class PipelineRouteTests: XCTestCase {
     private final class StorageAPI: EmulatedAPI {
         let name = "storage-test"
         let specification: OpenAPISpecification
@@ -32,7 +33,8 @@ final class RawRouteTests: XCTestCase {
             specification = try OpenAPISpecification(json: Array("""
                 {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/things/{id}": {"get": {
                  "operationId": "getThing", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-                 "responses": {"200": {"description": "ok"}}}}}}
+                 "responses": {"200": {"description": "ok"}}}},
+                 "/others": {"get": {"operationId": "listOthers", "responses": {"200": {"description": "ok"}}}}}}
                 """.utf8))
         }
 
@@ -77,6 +79,13 @@ final class RawRouteTests: XCTestCase {
         XCTAssertEqual(try JSONParser.parse(answered.body), .object(["prefix": "/api"]))
         let atRoot = pipeline.respond(to: HTTPRequest(method: "GET", path: "/things/1", headers: HTTPHeaders([("Authorization", "Bearer k")])))
         XCTAssertEqual(try JSONParser.parse(atRoot.body), .object(["prefix": ""]))
+    }
+
+    func testAnOperationWithoutAHandlerIs501InTheDialect() throws {
+        let pipeline = RequestPipeline(apis: [try StorageAPI()], logLevel: .warning)
+        let response = pipeline.respond(to: HTTPRequest(method: "GET", path: "/api/others", headers: HTTPHeaders([("Authorization", "Bearer k")])))
+        XCTAssertEqual(response.status, 501)
+        XCTAssertEqual(try JSONParser.parse(response.body)["code"], "NOT_IMPLEMENTED")
     }
 
     func testSHA256KnownAnswers() {
