@@ -152,9 +152,6 @@ final class ScorecardV2HTTPTests: XCTestCase {
         let wrongMethod = server.request("PUT", "/runs/1/records")
         XCTAssertEqual(wrongMethod.status, 405)
         XCTAssertEqual(wrongMethod.headers["allow"], "GET, POST")
-        let notEmulated = server.request("GET", "/api/v2/sessions/s1/attachments")
-        XCTAssertEqual(notEmulated.status, 501)
-        XCTAssertEqual(notEmulated.json["code"], "NOT_IMPLEMENTED")
     }
 
     func testOversizedBodyGets413() throws {

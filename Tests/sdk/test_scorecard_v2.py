@@ -130,7 +130,6 @@ def test_errors_have_the_api_error_shape(evalmock, scorecard_spec):
         ("GET", "/api/v2/runs/1/records?limit=101", None, 400),
         ("GET", "/api/v2/no/such/route", None, 404),
         ("PATCH", "/api/v2/runs/1/records", None, 405),
-        ("GET", "/api/v2/sessions/s1/attachments", None, 501),
     ]:
         response = httpx.request(method, evalmock.url + path, content=body, headers=headers)
         assert response.status_code == status, (method, path, response.text)

@@ -12,6 +12,8 @@ final class ScorecardV2API: EmulatedAPI {
     let database: SQLiteDatabase
     let resources: ResourceCollection
     let handlers: [String: OperationHandler]
+    /// The object storage that attachments' signed URLs point at (`ScorecardAttachments`).
+    let rawRoutes: [RawRoute]
     private let credentials: CredentialCheck
 
     init(environment: APIEnvironment) throws {
@@ -23,10 +25,11 @@ final class ScorecardV2API: EmulatedAPI {
                                        specification: specification, lenient: environment.lenient,
                                        paging: CursorPaging(), deleted: .object(["success": .bool(true)]))
         var specific: [String: OperationHandler] = [:]
-        for area in [ScorecardRuns.declare] {
+        for area in [ScorecardRuns.declare, ScorecardRecordReview.declare, ScorecardAttachments.declare] {
             specific.merge(try area(resources)) { _, _ in preconditionFailure("two areas handle one operation") }
         }
         handlers = resources.handlers.merging(specific) { _, specific in specific }
+        rawRoutes = ScorecardAttachments.storageRoutes(resources)
     }
 
     /// `Authorization: Bearer <token>` (the document's `ApiKeyAuth` scheme).

@@ -3,6 +3,9 @@ public struct OperationContext {
     public let request: HTTPRequest
     public let input: OperationInput
     public let operation: OperationDefinition
+    /// The prefix the request came in under (`/api/v2`, or `""` at the root), for answers
+    /// that hold URLs back into the same API, e.g. an upload URL.
+    public var mountPrefix: String = ""
 
     public var body: JSONValue { input.body ?? .null }
     public func pathParameter(_ name: String) -> String { input.pathParameters[name] ?? "" }
@@ -38,12 +41,41 @@ public protocol EmulatedAPI: AnyObject {
     /// and the stricter schemas (also from the document) the service applies in their place.
     /// The default mode validates with them; `--lenient` accepts a body that fails only them.
     var deeperRules: SchemaRefinements { get }
+    /// Routes served besides the document's operations, under each mount prefix.
+    var rawRoutes: [RawRoute] { get }
 }
 
 extension EmulatedAPI {
     public var typeCoercion: TypeCoercion { .jsonSchema }
     public var ownedPathPrefixes: [String] { mountPrefixes.filter { !$0.isEmpty } }
     public var deeperRules: SchemaRefinements { SchemaRefinements() }
+    public var rawRoutes: [RawRoute] { [] }
+}
+
+/// A route an API serves that its document does not describe: what stands in for a service's
+/// neighbours, such as the object storage its signed upload and download URLs point at.
+///
+/// The pipeline routes it like an operation (under every mount prefix, with the body-size
+/// limit) but neither authenticates nor validates it: like a signed URL, the path must carry
+/// its own proof (an unguessable token), and the body is bytes, not JSON. The handler answers
+/// bytes with their Content-Type, or throws an `OperationError` that the API's dialect renders.
+public struct RawRoute {
+    public struct Context {
+        public let request: HTTPRequest
+        public let pathParameters: [String: String]
+        public let mountPrefix: String
+    }
+
+    public let method: String
+    /// Relative to the mount prefix, e.g. `/evalmock-storage/uploads/{token}`.
+    public let template: PathTemplate
+    public let handler: (Context) throws -> HTTPResponse
+
+    public init(method: String, template: String, handler: @escaping (Context) throws -> HTTPResponse) {
+        self.method = method
+        self.template = PathTemplate(template)
+        self.handler = handler
+    }
 }
 
 /// The auth step's verdict on a request.

@@ -3,6 +3,7 @@ import Logging
 
 /// The request pipeline, in the order Prism runs it:
 /// route → (size) → authenticate → validate input → handle → respond.
+/// An API's raw routes (`EmulatedAPI.rawRoutes`) go from the size check straight to their handler.
 ///
 /// It knows nothing of any one API: everything specific comes from `EmulatedAPI`.
 public final class RequestPipeline {
@@ -14,9 +15,23 @@ public final class RequestPipeline {
         let validator: OperationInputValidator
         /// The published document alone, which is what `--lenient` holds a body to.
         let publishedValidator: OperationInputValidator?
+        let mountPrefix: String
     }
 
-    private var router = Router<Route>()
+    /// What a path leads to: one of the document's operations, or one of the API's raw routes.
+    private enum Target {
+        case operation(Route)
+        case raw(api: EmulatedAPI, route: RawRoute, mountPrefix: String)
+
+        var api: EmulatedAPI {
+            switch self {
+            case .operation(let route): return route.api
+            case .raw(let api, _, _): return api
+            }
+        }
+    }
+
+    private var router = Router<Target>()
     private let apis: [EmulatedAPI]
     private let limits: TransportLimits
     private let maxBatchItems: Int
@@ -40,12 +55,14 @@ public final class RequestPipeline {
             let validator = OperationInputValidator(maxJSONDepth: maxJSONDepth, coercion: api.typeCoercion, refinements: deeperRules)
             let publishedValidator = lenient && !deeperRules.isEmpty
                 ? OperationInputValidator(maxJSONDepth: maxJSONDepth, coercion: api.typeCoercion) : nil
-            for operation in api.specification.operations {
-                let route = Route(api: api, operation: operation, handler: handlers[operation.operationId],
-                                  validator: validator, publishedValidator: publishedValidator)
-                for prefix in api.mountPrefixes {
-                    let template = operation.template.mounted(under: prefix)
-                    router.add(method: operation.method, template: template, target: route)
+            for prefix in api.mountPrefixes {
+                for operation in api.specification.operations {
+                    let route = Route(api: api, operation: operation, handler: handlers[operation.operationId],
+                                      validator: validator, publishedValidator: publishedValidator, mountPrefix: prefix)
+                    router.add(method: operation.method, template: operation.template.mounted(under: prefix), target: .operation(route))
+                }
+                for raw in api.rawRoutes {
+                    router.add(method: raw.method, template: raw.template.mounted(under: prefix), target: .raw(api: api, route: raw, mountPrefix: prefix))
                 }
             }
         }
@@ -72,9 +89,32 @@ public final class RequestPipeline {
             var response = owner.errorDialect.methodNotAllowed(method: request.method, path: request.path, allowed: allowed)
             response.headers.set("Allow", allowed.joined(separator: ", "))
             return (response, owner)
-        case .found(let route, let parameters):
+        case .found(.operation(let route), let parameters):
             let (response, checkable) = respond(to: request, route: route, pathParameters: parameters)
             return (checkResponses && checkable ? checked(response, of: route) : response, owner)
+        case .found(.raw(let api, let route, let prefix), let parameters):
+            return (respond(to: request, raw: route, of: api, pathParameters: parameters, mountPrefix: prefix), owner)
+        }
+    }
+
+    /// A raw route: the body-size limit, then the handler (no authentication, no validation).
+    private func respond(to request: HTTPRequest, raw route: RawRoute, of api: EmulatedAPI,
+                         pathParameters: [String: String], mountPrefix: String) -> HTTPResponse {
+        let dialect = api.errorDialect
+        if request.body.count > limits.maxBodyBytes {
+            var response = dialect.payloadTooLarge(limit: limits.maxBodyBytes)
+            response.headers.set("Connection", "close")
+            return response
+        }
+        do {
+            var response = try route.handler(RawRoute.Context(request: request, pathParameters: pathParameters, mountPrefix: mountPrefix))
+            response.ifNotCommitted = { dialect.internalError(CommitFailure()) }
+            return response
+        } catch let failure as OperationError {
+            return dialect.render(failure)
+        } catch {
+            log.error("\(api.name) \(request.method) \(route.template) failed: \(error)")
+            return dialect.internalError(error)
         }
     }
 
@@ -104,7 +144,7 @@ public final class RequestPipeline {
                 return (dialect.limitExceeded(.batchItems(count: items.count, limit: maxBatchItems)), true)
             }
             do {
-                var response = try handler(OperationContext(request: request, input: input, operation: route.operation))
+                var response = try handler(OperationContext(request: request, input: input, operation: route.operation, mountPrefix: route.mountPrefix))
                 response.ifNotCommitted = { dialect.internalError(CommitFailure()) }
                 return (response, true)
             } catch let failure as OperationError {
@@ -178,8 +218,8 @@ public final class RequestPipeline {
         owner(of: router.match(method: request.method, path: request.path), path: request.path)
     }
 
-    private func owner(of match: Router<Route>.Match, path: String) -> EmulatedAPI {
-        if case .found(let route, _) = match { return route.api }
+    private func owner(of match: Router<Target>.Match, path: String) -> EmulatedAPI {
+        if case .found(let target, _) = match { return target.api }
         return api(forPath: path)
     }
 

@@ -5,9 +5,9 @@ import Foundation
 /// Formatted by hand: `String(format:)` went through Foundation's CFString formatter and was a
 /// quarter of evalmock's own CPU time per created record.
 public enum Timestamp {
-    /// `2024-05-01T12:34:56.789Z`
-    public static func nowISO8601() -> String {
-        let (parts, nanoseconds) = now()
+    /// `2024-05-01T12:34:56.789Z`, optionally some seconds from now (an expiry).
+    public static func nowISO8601(plusSeconds: Int = 0) -> String {
+        let (parts, nanoseconds) = now(plusSeconds: plusSeconds)
         return text(parts, fraction: nanoseconds / 1_000_000, digits: 3, suffix: "Z")
     }
 
@@ -38,9 +38,9 @@ public enum Timestamp {
         return time
     }
 
-    private static func now() -> (tm, Int) {
+    private static func now(plusSeconds: Int = 0) -> (tm, Int) {
         let time = realtime()
-        var seconds = time_t(time.tv_sec)
+        var seconds = time_t(time.tv_sec) + time_t(plusSeconds)
         var parts = tm()
         gmtime_r(&seconds, &parts)
         return (parts, Int(time.tv_nsec))

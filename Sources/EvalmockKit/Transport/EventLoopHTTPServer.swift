@@ -85,7 +85,7 @@ public final class EventLoopHTTPServer {
         evhttp_set_max_body_size(http, Int(limits.maxBodyBytes * TransportLimits.bodyCeilingFactor))
         evhttp_set_max_headers_size(http, max(limits.maxHeaderBytes, limits.maxURIBytes) * TransportLimits.headerCeilingFactor)
         evhttp_set_timeout(http, limits.timeoutSeconds)
-        evhttp_set_default_content_type(http, "application/json")
+        evhttp_set_default_content_type(http, Self.defaultContentType)
         evhttp_set_gencb(http, { request, context in
             guard let request, let context else { return }
             Unmanaged<EventLoopHTTPServer>.fromOpaque(context).takeUnretainedValue().handle(request)
@@ -104,6 +104,11 @@ public final class EventLoopHTTPServer {
         connections.releaseAll()
         event_base_free(base)
     }
+
+    /// For answers that name no Content-Type. libevent keeps the pointer, not a copy, so it
+    /// must outlive every server: a Swift string's temporary C string put garbage in that
+    /// header once a response without one (an upload's empty 200) was sent.
+    nonisolated(unsafe) private static let defaultContentType: UnsafeMutablePointer<CChar> = strdup("application/json")
 
     /// libevent must be told to use pthreads before any base exists, so that `stop()` may be
     /// called from another thread (tests run the loop on a background thread).

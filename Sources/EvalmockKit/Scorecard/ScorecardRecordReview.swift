@@ -1,0 +1,68 @@
+/// A record's review: its annotations (ratings and comments) and the members assigned to it.
+///
+/// Rules where the document is silent:
+/// - No operation creates annotations (people write them in Scorecard's app), so they are seeded:
+///   an `annotation` is a child of its `record` in the resource table, and a state snapshot
+///   (`/_evalmock/import`, or a `--fixtures` file of format `evalmock-state`) may hold rows
+///   `{"kind": "annotation", "id", "parent_kind": "record", "parent_id": <record id>,
+///   "document": "<Annotation without id, as JSON text>"}`. Deleting the record deletes them.
+/// - `assignedByUserId` is the caller: `user_` and the first 24 hex digits of the SHA-256 of the
+///   API key, so one key is one user and the key itself is never shown.
+/// - Assignees are not checked against an organization (evalmock has none); any id is a member.
+/// - Listing or assigning on an unknown record is a 404; unassigning on one answers
+///   `{"deleted": 0}`, as deleting a tag does.
+enum ScorecardRecordReview {
+    static func declare(_ resources: ResourceCollection) throws -> [String: OperationHandler] {
+        try resources.declare(ResourceKind(
+            name: "annotation", label: "Annotation", schema: "Annotation", idParameter: "annotationId", ids: .sequence,
+            parent: .init(kind: "record", parameter: "recordId", member: "recordId"), operations: .init()))
+        try resources.declare(ResourceKind(
+            name: "recordAssignment", label: "Assignment", schema: "RecordAssignment", idParameter: "assigneeUserId", ids: .sequence,
+            parent: .init(kind: "record", parameter: "recordId", member: "recordId"), operations: .init()))
+        return [
+            "listAnnotations": { try listChildren("annotation", resources, $0) },
+            "listRecordAssignees": { try listChildren("recordAssignment", resources, $0) },
+            "assignRecordUser": { try assign(resources, $0) },
+            "unassignRecordUser": { try unassign(resources, $0) },
+        ]
+    }
+
+    /// The user a request acts as: derived from its API key.
+    static func caller(_ context: OperationContext) -> String {
+        "user_" + SHA256.hex(Array((AuthorizationHeader.bearerToken(context.request) ?? "").utf8)).prefix(24)
+    }
+
+    /// `{"data": [...]}`: every child of the record, in creation order (these lists are not paged).
+    private static func listChildren(_ kind: String, _ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
+        let record = try resources.resolve("record", id: context.pathParameter("recordId"))
+        let children = try resources.store.children(kind: kind, parentKind: "record", parentId: record.id)
+        return .json(200, .object(["data": .array(try children.map { .object(try resources.render($0)) })]))
+    }
+
+    /// Re-assigning a member answers the existing assignment (the document: "Idempotent").
+    private static func assign(_ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
+        let assignment = try resources.store.database.transaction { () throws -> ResourceStore.Stored in
+            let record = try resources.resolve("record", id: context.pathParameter("recordId"))
+            let assignee = context.body["assigneeUserId"]?.stringValue ?? ""
+            if let existing = try resources.store.find(kind: "recordAssignment", parentId: record.id, key: assignee) { return existing }
+            let kind = resources.kind("recordAssignment")
+            var draft = resources.draft(context, of: kind, document: [
+                "assigneeUserId": .string(assignee), "assignedByUserId": .string(caller(context)),
+                "createdAt": .string(Timestamp.nowISO8601()),
+            ])
+            draft.key = assignee
+            return try resources.insert(draft, as: kind)
+        }
+        return .json(201, .object(try resources.render(assignment)))
+    }
+
+    /// `{"deleted": n}`: 0 when the member (or the record) was not there.
+    private static func unassign(_ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
+        let removed = try resources.store.database.transaction { () throws -> Int in
+            guard let assignment = try resources.store.find(kind: "recordAssignment", parentId: context.pathParameter("recordId"),
+                                                            key: context.pathParameter("assigneeUserId")) else { return 0 }
+            return try resources.store.delete(kind: "recordAssignment", id: assignment.id) ? 1 : 0
+        }
+        return .json(200, .object(["deleted": .int(removed)]))
+    }
+}
