@@ -23,7 +23,7 @@ final class ScorecardV2API: EmulatedAPI {
                                        specification: specification, lenient: environment.lenient,
                                        paging: CursorPaging(), deleted: .object(["success": .bool(true)]))
         var specific: [String: OperationHandler] = [:]
-        for area in [ScorecardRuns.declare] {
+        for area in [ScorecardRuns.declare, ScorecardTestsets.declare] {
             specific.merge(try area(resources)) { _, _ in preconditionFailure("two areas handle one operation") }
         }
         handlers = resources.handlers.merging(specific) { _, specific in specific }
