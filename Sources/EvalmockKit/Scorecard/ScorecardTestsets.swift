@@ -46,11 +46,12 @@ enum ScorecardTestsets {
         guard schemaSent || mappingSent, let id = draft.id else { return }
         completeMapping(&draft, pruning: schemaSent && !mappingSent)
         let derivation = TestcaseDerivation(testset: draft.document)
-        let store = draft.collection.store
-        for var testcase in try store.children(kind: "testcase", parentKind: "testset", parentId: id) {
-            testcase.document = draft.collection.ordered(derivation.testcase(testcase.document["jsonData"]?.objectValue ?? [:],
-                                                                             testsetId: id), as: draft.collection.kind("testcase"))
-            try store.update(testcase)
+        let resources = draft.collection
+        let kind = resources.kind("testcase")
+        for var testcase in try resources.store.children(kind: kind.name, parentKind: "testset", parentId: id) {
+            let data = testcase.document["jsonData"]?.objectValue ?? [:]
+            testcase.document = resources.ordered(derivation.testcase(data, testsetId: id), as: kind)
+            try resources.store.update(testcase)
         }
     }
 
