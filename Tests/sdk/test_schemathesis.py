@@ -22,7 +22,9 @@ HOOKS = REPO / "Tests" / "schemathesis"
 
 # Scorecard v2: only the operations evalmock emulates; the rest of the published document
 # answers 501 NOT_IMPLEMENTED on purpose (README), which no conformance check could accept.
-SCORECARD_V2_EMULATED = ["createRecord", "listRecords", "deleteRecord", "listRecordTags", "createRecordTag", "deleteRecordTag"]
+SCORECARD_V2_EMULATED = ["createRecord", "listRecords", "deleteRecord", "listRecordTags", "createRecordTag", "deleteRecordTag",
+                         "createTestset", "listTestsets", "getTestset", "updateTestset", "deleteTestset",
+                         "createTestcases", "listTestcases", "getTestcase", "updateTestcase", "deleteTestcases"]
 
 APIS = {
     "scorecard-v1": ("", ["-H", "X-API-Key: ak_schemathesis"], []),

@@ -25,7 +25,7 @@ final class ScorecardV2API: EmulatedAPI {
                                        specification: specification, lenient: environment.lenient,
                                        paging: CursorPaging(), deleted: .object(["success": .bool(true)]))
         var specific: [String: OperationHandler] = [:]
-        for area in [ScorecardRuns.declare, ScorecardRecordReview.declare, ScorecardAttachments.declare] {
+        for area in [ScorecardRuns.declare, ScorecardTestsets.declare, ScorecardRecordReview.declare, ScorecardAttachments.declare] {
             specific.merge(try area(resources)) { _, _ in preconditionFailure("two areas handle one operation") }
         }
         handlers = resources.handlers.merging(specific) { _, specific in specific }
