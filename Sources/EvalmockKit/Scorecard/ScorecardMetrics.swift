@@ -35,7 +35,8 @@ enum ScorecardMetrics {
                 draft.document["updatedAt"] = now
                 try checkMetrics(in: draft)
             }, willUpdate: { draft in
-                draft.document["updatedAt"] = .string(Timestamp.nowISO8601())
+                // An update that changes nothing (the SDK's `{}`) leaves `updatedAt` too.
+                if draft.document != draft.previous?.document { draft.document["updatedAt"] = .string(Timestamp.nowISO8601()) }
                 try checkMetrics(in: draft)
             })))
         return ["deleteMetric": { try deleteMetric(resources, metric, $0) }]
