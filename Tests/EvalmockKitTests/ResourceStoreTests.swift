@@ -38,6 +38,21 @@ final class ResourceStoreTests: XCTestCase {
         XCTAssertEqual(seen, (0..<7).map { .int($0) })
     }
 
+    func testNewestFirstPagingVisitsEveryResourceOnceAndSkipsThoseAddedMeanwhile() throws {
+        let store = try store()
+        for i in 0..<7 { _ = try record(store, run: "r", i) }
+        var from: Int64 = 0
+        var seen: [JSONValue] = []
+        while true {
+            let page = try store.page(kind: "record", parent: ("run", "r"), from: from, limit: 3, order: .newestFirst)
+            seen += page.resources.map { $0.document["i"]! }
+            if from == 0 { _ = try record(store, run: "r", 100) }
+            guard let next = page.next else { break }
+            from = next
+        }
+        XCTAssertEqual(seen, (0..<7).reversed().map { .int($0) })
+    }
+
     func testSequenceIdsAreNeverReusedAfterADelete() throws {
         let store = try store()
         let first = try record(store, run: "r", 0)

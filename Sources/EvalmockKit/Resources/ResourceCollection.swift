@@ -10,7 +10,7 @@ public final class ResourceCollection {
     public let store: ResourceStore
     public let specification: OpenAPISpecification
     public let lenient: Bool
-    private let paging: CursorPaging
+    public let paging: CursorPaging
     /// What a successful DELETE answers, e.g. Scorecard's `{"success": true}`.
     private let deleted: JSONValue
     private var kinds: [String: ResourceKind] = [:]
@@ -116,8 +116,10 @@ public final class ResourceCollection {
         return ordered
     }
 
+    /// The members a schema names, also through `allOf` and the variants of a union (a
+    /// Scorecard Metric is one of nine).
     private static func properties(of schema: CompiledSchema) -> [String] {
-        schema.properties.map(\.name) + schema.allOf.flatMap { properties(of: $0) }
+        schema.properties.map(\.name) + (schema.allOf + schema.unionBranches).flatMap { properties(of: $0) }
     }
 
     // MARK: - Storing
@@ -157,7 +159,7 @@ public final class ResourceCollection {
             parent = (declared.kind, id)
         }
         let request = try paging.request(context)
-        let page = try store.page(kind: kind.name, parent: parent, from: request.from, limit: request.limit)
+        let page = try store.page(kind: kind.name, parent: parent, from: request.from, limit: request.limit, order: kind.listOrder)
         return .json(200, paging.envelope(try page.resources.map { .object(try render($0)) }, page: page))
     }
 

@@ -65,17 +65,20 @@ public struct ResourceKind {
     public let idParameter: String
     public let ids: IDScheme
     public let parent: Parent?
+    /// The order its list operation answers in (Scorecard lists runs newest first).
+    public let listOrder: ResourceStore.Order
     public var operations: Operations
     public var hooks: ResourceHooks
 
     public init(name: String, label: String, schema: String, idParameter: String, ids: IDScheme, parent: Parent? = nil,
-                operations: Operations, hooks: ResourceHooks = ResourceHooks()) {
+                listOrder: ResourceStore.Order = .oldestFirst, operations: Operations, hooks: ResourceHooks = ResourceHooks()) {
         self.name = name
         self.label = label
         self.schema = schema
         self.idParameter = idParameter
         self.ids = ids
         self.parent = parent
+        self.listOrder = listOrder
         self.operations = operations
         self.hooks = hooks
     }

@@ -132,16 +132,22 @@ public final class ResourceStore {
     }
 
     /// One page of a kind, optionally under one parent, from the resource whose `seq` is
-    /// `from` on; `next` is the first `seq` of the next page.
+    /// `from` on (0: from the first); `next` is the first `seq` of the next page.
     public struct Page {
         public var resources: [Stored]
         public var next: Int64?
         public var total: Int
     }
 
+    /// The order a list is answered in: creation order, or the newest first.
+    public enum Order {
+        case oldestFirst
+        case newestFirst
+    }
+
     /// `childKeys` keeps the resources that have a child of that kind with each of the keys
     /// (Scorecard's records carrying every tag asked for).
-    public func page(kind: String, parent: (kind: String, id: String)?, from: Int64, limit: Int,
+    public func page(kind: String, parent: (kind: String, id: String)?, from: Int64, limit: Int, order: Order = .oldestFirst,
                      childKeys: (kind: String, keys: [String])? = nil) throws -> Page {
         // ?1 kind, ?2 and ?3 the parent, then the child kind and keys; the page's own bounds
         // are appended last. One statement shape per key count keeps statements prepared.
@@ -157,10 +163,11 @@ public final class ResourceStore {
             bindings += [.text(childKeys.kind)] + keys.map(SQLiteValue.text)
         }
         let bounds = bindings.count
+        let (comparison, direction, start) = order == .oldestFirst ? (">=", "", from) : ("<=", " DESC", from == 0 ? Int64.max : from)
         var resources = try all("""
             SELECT seq, kind, id, parent_id, key, document FROM \(table)
-            WHERE \(filter) AND seq >= ?\(bounds + 1) ORDER BY seq LIMIT ?\(bounds + 2)
-            """, bindings + [.integer(from), .integer(Int64(limit) + 1)])
+            WHERE \(filter) AND seq \(comparison) ?\(bounds + 1) ORDER BY seq\(direction) LIMIT ?\(bounds + 2)
+            """, bindings + [.integer(start), .integer(Int64(limit) + 1)])
         let total = Int(try database.statement("SELECT COUNT(*) FROM \(table) WHERE \(filter)").scalarInt(bindings) ?? 0)
         var next: Int64?
         if resources.count > limit {

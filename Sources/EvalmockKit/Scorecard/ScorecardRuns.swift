@@ -1,19 +1,36 @@
 /// Projects, runs, records, their tags and scores.
 ///
-/// Rules beyond storing what was sent:
+/// Rules beyond storing what was sent (where the document is silent, the choice is marked):
 /// - A record posted to a run id nobody created makes that run, and the records of such a run
 ///   list as an empty page (as evalmock always has, and as the SDK's own suite relies on in the
 ///   default mode); every other unknown id is a 404.
-/// - A run's `metricVersionIds` has one UUID per metric, the `metricConfigId` its scores are
-///   upserted under; `numRecords` and `numScores` are counted when the run is read.
+/// - A run's `metricIds` name Metrics of its project (see `ScorecardMetrics`); each gets a
+///   `metricVersionIds` entry, a new UUID: the `metricConfigId` its scores are upserted under.
+///   `systemId` is the system of `systemVersionId`; `numExpectedRecords` is the testset's
+///   testcase count at creation, 0 without a testset (the document's example).
+/// - Runs list newest first ("ordered by creation date, most recent first").
+/// - `numRecords`, `numScores` and `status` are counted when the run is read (chosen: nothing
+///   in the API sets a status). `numScores` counts graded scores ("completed scores"), not
+///   pending ones. `status` is `awaiting_execution` without records (the document's example
+///   of a new run), `running_execution` while fewer records than expected exist, then
+///   `completed` once every record has a graded score for every metric version (at once for a
+///   run without metrics); until then `awaiting_human_scoring` when every missing grade is a
+///   pending score, `running_scoring` when some grades exist, else `awaiting_scoring`.
 /// - A record with an `otelLinkId` already in its run is the same record (the document:
 ///   "Used for deduplication"): the first one is answered again, nothing new is stored.
 /// - A score is upserted per (record, metric config); `listRecords` shows each record's scores.
+///   The `metricConfigId` must be one of the record's run's `metricVersionIds` (chosen: the
+///   only metric configs the API shows; `run_and_evaluate` writes no scores, and a script
+///   learns them from the run), else a 404. A score without `score` is pending and answered
+///   with `score: {}`; the document allows that only for human metrics and `userId` only for
+///   human metrics together with `score`: other uses are 400s. Every Score carries `userId`
+///   (default `background-job`): the SDK's Score model requires it, although the document's
+///   Score lacks it.
 enum ScorecardRuns {
     /// The run a record makes on first use: no testset, system or metrics yet.
     static let runMadeOnFirstUse: JSONValue.JSONObject = [
         "testsetId": .null, "systemId": .null, "systemVersionId": .null, "metricIds": .array([]), "metricVersionIds": .array([]),
-        "numExpectedRecords": .null, "status": "pending",
+        "numExpectedRecords": .null,
     ]
 
     static func declare(_ resources: ResourceCollection) throws -> [String: OperationHandler] {
@@ -25,7 +42,7 @@ enum ScorecardRuns {
             })))
         try resources.declare(ResourceKind(
             name: "run", label: "Run", schema: "Run", idParameter: "runId", ids: .sequence,
-            parent: .init(kind: "project", parameter: "projectId"),
+            parent: .init(kind: "project", parameter: "projectId"), listOrder: .newestFirst,
             operations: .init(create: "createRun", list: "listRuns", get: "getRun"),
             hooks: ResourceHooks(willCreate: prepareRun, render: countRun)))
         try resources.declare(ResourceKind(
@@ -53,7 +70,7 @@ enum ScorecardRuns {
 
     private static func prepareRun(_ draft: inout ResourceDraft) throws {
         let resources = draft.collection
-        var numExpected: JSONValue = .null
+        var numExpected: JSONValue = .int(0)
         if let testsetId = draft.document["testsetId"]?.stringValue {
             _ = try resources.resolve("testset", id: testsetId)
             numExpected = .int(try resources.store.count(kind: "testcase", parentKind: "testset", parentId: testsetId))
@@ -69,22 +86,39 @@ enum ScorecardRuns {
         }
         draft.document["systemId"] = systemId
         let metricIds = draft.document["metricIds"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        for metricId in metricIds { _ = try resources.resolve("metric", id: metricId) }
+        try ScorecardMetrics.checkMetrics(metricIds, project: draft.parentId, in: resources)
         draft.document["metricIds"] = .array(metricIds.map(JSONValue.string))
         draft.document["metricVersionIds"] = .array(metricIds.map { _ in .string(UUIDText.v7()) })
         draft.document["numExpectedRecords"] = numExpected
-        draft.document["status"] = "pending"
+        draft.document["status"] = nil
     }
 
-    /// `numRecords` and `numScores` as they are now.
+    /// `numRecords`, `numScores` and `status` as they are now.
     private static func countRun(_ run: inout JSONValue.JSONObject, _ stored: ResourceStore.Stored, _ resources: ResourceCollection) throws {
         let store = resources.store
-        run["numRecords"] = .int(try store.count(kind: "record", parentKind: "run", parentId: stored.id))
-        let scores = try store.database.statement("""
-            SELECT COUNT(*) FROM \(store.table) s JOIN \(store.table) r ON s.parent_kind = 'record' AND s.parent_id = r.id
-            WHERE r.kind = 'record' AND r.parent_kind = 'run' AND r.parent_id = ?1 AND s.kind = 'score'
-            """).scalarInt([.text(stored.id)]) ?? 0
-        run["numScores"] = .int(Int(scores))
+        let records = try store.count(kind: "record", parentKind: "run", parentId: stored.id)
+        var graded = 0
+        var pending = 0
+        try store.database.statement("""
+            SELECT json_extract(s.document, '$.score') = '{}', COUNT(*)
+            FROM \(store.table) s JOIN \(store.table) r ON s.parent_kind = 'record' AND s.parent_id = r.id
+            WHERE r.kind = 'record' AND r.parent_kind = 'run' AND r.parent_id = ?1 AND s.kind = 'score' GROUP BY 1
+            """).query([.text(stored.id)]) { row in
+            if row.int(0) == 1 { pending = Int(row.int(1)) } else { graded = Int(row.int(1)) }
+        }
+        var expected = 0
+        if case .number(let number)? = run["numExpectedRecords"] { expected = number.intValue ?? 0 }
+        let wanted = records * (run["metricVersionIds"]?.arrayValue?.count ?? 0)
+        let status: String
+        if records == 0 { status = "awaiting_execution" }
+        else if records < expected { status = "running_execution" }
+        else if graded >= wanted { status = "completed" }
+        else if pending > 0 && graded + pending >= wanted { status = "awaiting_human_scoring" }
+        else if graded > 0 { status = "running_scoring" }
+        else { status = "awaiting_scoring" }
+        run["numRecords"] = .int(records)
+        run["numScores"] = .int(graded)
+        run["status"] = .string(status)
         var ordered = JSONValue.JSONObject()
         for name in ["id", "testsetId", "systemId", "systemVersionId", "metricIds", "metricVersionIds", "numRecords", "numExpectedRecords", "numScores", "status"] {
             if let value = run[name] { ordered[name] = value }
@@ -109,7 +143,7 @@ enum ScorecardRuns {
     /// as for a run made on first use (the SDK's own suite lists before it creates).
     private static func listRecords(_ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
         let runId = context.pathParameter("runId")
-        let paging = CursorPaging()
+        let paging = resources.paging
         let request = try paging.request(context)
         let tags = context.input.query["tags"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let page = try resources.store.page(kind: "record", parent: ("run", runId), from: request.from, limit: request.limit,
@@ -163,8 +197,11 @@ enum ScorecardRuns {
         let score = try resources.store.database.transaction { () throws -> ResourceStore.Stored in
             let record = try resources.resolve("record", id: context.pathParameter("recordId"))
             let configId = context.pathParameter("metricConfigId")
-            let document: JSONValue.JSONObject = ["recordId": .string(record.id), "metricConfigId": .string(configId),
-                                                  "score": context.body["score"] ?? .object([:])]
+            try checkScore(context, record: record, configId: configId, resources)
+            let document: JSONValue.JSONObject = [
+                "recordId": .string(record.id), "metricConfigId": .string(configId),
+                "score": context.body["score"] ?? .object([:]), "userId": context.body["userId"] ?? "background-job",
+            ]
             if var existing = try resources.store.find(kind: "score", parentId: record.id, key: configId) {
                 existing.document = document
                 try resources.store.update(existing)
@@ -176,5 +213,30 @@ enum ScorecardRuns {
             return try resources.insert(draft, as: resources.kind("score"))
         }
         return .json(200, .object(try resources.render(score)))
+    }
+
+    /// The config is one of the run's metric versions, and a pending score or a `userId` is
+    /// for a human metric. A record or config `--lenient` made up has no run to check against.
+    private static func checkScore(_ context: OperationContext, record: ResourceStore.Stored, configId: String, _ resources: ResourceCollection) throws {
+        guard let runId = record.parentId, let run = try resources.store.find(kind: "run", id: runId) else { return }
+        let versions = run.document["metricVersionIds"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        guard let index = versions.firstIndex(of: configId.lowercased()) else {
+            if resources.lenient { return }
+            throw OperationError.notFound(resource: "MetricConfig", id: configId)
+        }
+        guard let metricId = run.document["metricIds"]?.arrayValue?[index].stringValue,
+              let metric = try resources.store.find(kind: "metric", id: metricId) else { return }
+        let human = metric.document["evalType"]?.stringValue == "human"
+        let pending = context.body["score"] == nil
+        var issues: [ValidationIssue] = []
+        if pending && !human {
+            issues.append(ValidationIssue(location: [.key("body"), .key("score")],
+                                          kind: .brokenRule("is required: only a human metric's score may be left pending"), input: nil))
+        }
+        if let userId = context.body["userId"], !human || pending {
+            issues.append(ValidationIssue(location: [.key("body"), .key("userId")],
+                                          kind: .brokenRule("is only accepted with the score of a human metric"), input: userId))
+        }
+        if !issues.isEmpty { throw OperationError.invalid(issues) }
     }
 }

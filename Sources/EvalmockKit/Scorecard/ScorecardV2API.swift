@@ -23,9 +23,10 @@ final class ScorecardV2API: EmulatedAPI {
         database = environment.database
         resources = ResourceCollection(store: ResourceStore(database: database, table: ScorecardV2Migrations.resourceTable),
                                        specification: specification, lenient: environment.lenient,
-                                       paging: CursorPaging(), deleted: .object(["success": .bool(true)]))
+                                       paging: CursorPaging(lenient: environment.lenient), deleted: .object(["success": .bool(true)]))
         var specific: [String: OperationHandler] = [:]
-        for area in [ScorecardRuns.declare, ScorecardTestsets.declare, ScorecardRecordReview.declare, ScorecardAttachments.declare] {
+        for area in [ScorecardRuns.declare, ScorecardTestsets.declare, ScorecardMetrics.declare, ScorecardSystems.declare,
+                     ScorecardRecordReview.declare, ScorecardAttachments.declare] {
             specific.merge(try area(resources)) { _, _ in preconditionFailure("two areas handle one operation") }
         }
         handlers = resources.handlers.merging(specific) { _, specific in specific }

@@ -82,8 +82,11 @@ public final class SQLiteDatabase {
 
     /// BEGIN/COMMIT are cached prepared statements, not `sqlite3_exec` text: every write goes
     /// through here, and parsing them each time showed in profiles.
+    /// A transaction begun inside another (a handler's hook resolving what a request names) is
+    /// a savepoint of it, as in group commit: BEGIN inside BEGIN is an SQLite error.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         if groupsCommits { return try inGroup(body) }
+        if sqlite3_get_autocommit(connection) == 0 { return try inSavepoint(body) }
         try statement("BEGIN IMMEDIATE").execute()
         do {
             let result = try body()
@@ -117,6 +120,10 @@ public final class SQLiteDatabase {
             try statement("BEGIN IMMEDIATE").execute()
             hasOpenGroup = true
         }
+        return try inSavepoint(body)
+    }
+
+    private func inSavepoint<T>(_ body: () throws -> T) throws -> T {
         try statement("SAVEPOINT request").execute()
         do {
             let result = try body()

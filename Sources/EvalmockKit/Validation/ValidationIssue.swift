@@ -49,6 +49,9 @@ public struct ValidationIssue: Equatable, Sendable {
         /// The discriminator's value is none of the tags; `tag` is the value as sent.
         case unionTagInvalid(property: String, tag: JSONValue, expected: [String])
         case matchesForbiddenSchema
+        /// Input the document accepts but one of the service's own rules refuses, in the rule's
+        /// words (`is not a Metric of Project 7`): references between resources, uniqueness.
+        case brokenRule(String)
         /// A body that is not JSON: the parser's account of where and why.
         case invalidJSON(JSONParseError)
     }
@@ -105,6 +108,7 @@ public struct ValidationIssue: Equatable, Sendable {
         case .unionTagMissing(let property, let expected): return "must have a '\(property)' of \(expected.joined(separator: ", "))"
         case .unionTagInvalid(let property, let tag, let expected): return "has '\(property)' '\(tag.stringValue ?? JSONWriter.encodeString(tag))', expected one of \(expected.joined(separator: ", "))"
         case .matchesForbiddenSchema: return "matches a schema it must not match"
+        case .brokenRule(let words): return words
         case .invalidJSON(let error): return "is not valid JSON: \(error.description)"
         }
     }
