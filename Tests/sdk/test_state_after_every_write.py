@@ -5,6 +5,8 @@ Scale GP PATCH once answered 500: the table of replaced versions was in no list)
 writes everything first, so a new kind of write belongs in `write_one_of_everything`."""
 from __future__ import annotations
 
+import hashlib
+
 import httpx
 
 from weave_support import PROJECT, basic, ref
@@ -60,6 +62,31 @@ def write_one_of_everything(server, tag: str) -> dict:
             "scale-gp": ("evaluation", evaluation), "_weave_run": weave_run}
 
 
+def write_every_scorecard_resource(server, tag: str) -> None:
+    """One of each Scorecard v2 resource kind: everything a user's evaluation program writes."""
+    api = f"{server.url}/api/v2"
+    post = lambda path, body, **kw: ok(httpx.post(api + path, headers=SCORECARD, json=body, **kw))
+    project = post("/projects", {"name": tag, "description": "p"})["id"]
+    testset = post(f"/projects/{project}/testsets", {
+        "name": tag, "description": "d", "jsonSchema": {"type": "object", "properties": {"q": {"type": "string"}, "a": {"type": "string"}}},
+        "fieldMapping": {"inputs": ["q"], "expected": ["a"], "metadata": []}})["id"]
+    testcase = post(f"/testsets/{testset}/testcases", {"items": [{"jsonData": {"q": "x", "a": "y"}}]})["items"][0]["id"]
+    metric = post(f"/projects/{project}/metrics", {"name": "m", "evalType": "heuristic", "outputType": "boolean"})["id"]
+    post(f"/projects/{project}/metric-groups", {"name": "g", "metricIds": [metric]})
+    system = post(f"/projects/{project}/systems", {"name": tag, "config": {"model": "a"}})
+    version = post(f"/systems/{system['id']}/versions", {"config": {"model": "b"}})["id"]
+    run = post(f"/projects/{project}/runs", {"testsetId": testset, "systemVersionId": version, "metricIds": [metric]})
+    record = post(f"/runs/{run['id']}/records", {"testcaseId": testcase, "inputs": {"q": "x"}, "expected": {"a": "y"}, "outputs": {"r": "z"}})["id"]
+    post(f"/records/{record}/tags", {"text": "checked"})
+    post(f"/records/{record}/assignees", {"assigneeUserId": "user_1"})
+    ok(httpx.put(f"{api}/records/{record}/scores/{run['metricVersionIds'][0]}", headers=SCORECARD, json={"score": {"value": True}}))
+    content = tag.encode() * 10
+    started = post("/attachments", {"sessionId": f"session-{tag}", "filePath": "/a.txt", "sha256": hashlib.sha256(content).hexdigest(),
+                                    "sizeBytes": len(content), "contentType": "text/plain"})
+    assert httpx.put(started["uploadUrl"], content=content).status_code == 200
+    post(f"/attachments/{started['id']}/commit", None)
+
+
 def counts(server) -> dict:
     return ok(control(server, "GET", "health"))["apis"]
 
@@ -71,6 +98,7 @@ def assert_all_zero(server):
 
 def test_a_whole_reset_after_every_kind_of_write_leaves_nothing(evalmock):
     write_one_of_everything(evalmock, "a")
+    write_every_scorecard_resource(evalmock, "a")
     assert all(any(kinds.values()) for kinds in counts(evalmock).values()), counts(evalmock)
     assert ok(control(evalmock, "POST", "reset")) == {"reset": "all"}
     assert_all_zero(evalmock)
@@ -80,6 +108,7 @@ def test_a_whole_reset_after_every_kind_of_write_leaves_nothing(evalmock):
 
 def test_each_api_reset_alone_after_every_kind_of_write(evalmock):
     write_one_of_everything(evalmock, "a")
+    write_every_scorecard_resource(evalmock, "a")
     for api in ["scorecard-v2", "scorecard-v1", "weave", "scale-gp"]:
         assert ok(control(evalmock, "POST", "reset", json={"api": api})) == {"reset": api}
         assert not any(counts(evalmock)[api].values()), (api, counts(evalmock)[api])
@@ -114,6 +143,7 @@ def test_a_weave_evaluation_run_scope_after_every_kind_of_write(evalmock):
 
 def test_export_reset_import_restores_every_row_history_included(evalmock):
     ids = write_one_of_everything(evalmock, "a")
+    write_every_scorecard_resource(evalmock, "a")
     snapshot = ok(control(evalmock, "GET", "export"))
     for api, tables in snapshot["apis"].items():
         assert all(rows for rows in tables.values()), (api, {t: len(r) for t, r in tables.items()})
@@ -123,6 +153,8 @@ def test_export_reset_import_restores_every_row_history_included(evalmock):
     assert ok(control(evalmock, "POST", "import", json=snapshot)) == {"imported": True}
     assert counts(evalmock) == before
     assert ok(control(evalmock, "GET", "export")) == snapshot
+    # Every Scorecard v2 kind but annotations (which only fixtures and imports write) was written.
+    assert all(count for kind, count in before["scorecard-v2"].items() if kind != "annotations"), before["scorecard-v2"]
     evaluation = ids["scale-gp"][1]
     results = ok(httpx.get(f"{evalmock.url}/v4/evaluations/{evaluation}/test-case-results/history/1", headers=SGP))
     assert any(r.get("invalidated_at") for r in results["items"]), results
