@@ -105,6 +105,7 @@ struct Serve: ParsableCommand {
         LogLineHandler.bootstrap(format: LogFormat(rawValue: logFormat) ?? .text, level: level)
         var configuration = ServerConfiguration()
         configuration.logLevel = level
+        configuration.logFormat = LogFormat(rawValue: logFormat) ?? .text
         configuration.groupCommit = groupCommit
         configuration.host = host
         configuration.port = port

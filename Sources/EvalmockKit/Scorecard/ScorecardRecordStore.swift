@@ -1,5 +1,6 @@
-/// Runs, Records and tags of Scorecard v2 in SQLite. Every write is one transaction that is
-/// committed before the method returns, so a response is only sent for data on disk.
+/// Runs, Records and tags of Scorecard v2 in SQLite. Every write is one transaction (with group
+/// commit, a savepoint in the iteration's shared transaction); the transport sends a response
+/// only once its writes are committed, so it is only sent for data on disk.
 final class ScorecardRecordStore {
     private let database: SQLiteDatabase
     private let clock: () -> String
