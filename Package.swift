@@ -2,8 +2,9 @@
 import PackageDescription
 
 // Dependencies, and why each earns its build time:
-// - OpenAPIKit: reads the documents in openapi/ as typed models; the validator compiles them
-//   once at start-up, so the library costs nothing on the request path. The ExternalLoading
+// - OpenAPIKit: reads the documents in openapi/ as typed models; an operation's schemas are
+//   decoded and compiled on its first request, so the library costs nothing on the request
+//   path after that, and start-up does not grow with the documents. The ExternalLoading
 //   trait (Swift Concurrency machinery we do not use) is switched off to shorten the build.
 // - swift-argument-parser: the CLI, its --help and environment-variable defaults.
 // - swift-collections: OrderedDictionary keeps JSON objects in the client's key order.

@@ -11,10 +11,11 @@ REPO = Path(__file__).resolve().parents[1]
 RELEASE_BINARY = REPO / ".build" / "release" / "evalmock"
 
 
-def serve_argv(binary: Path, db: Path, port: int, *options: str) -> list[str]:
-    """`evalmock serve` on a file database, with the repository's documents, quiet."""
+def serve_argv(binary: Path, db: Path, port: int, *options: str, quiet: bool = True) -> list[str]:
+    """`evalmock serve` on a file database, with the repository's documents; quiet (no access
+    log) unless told otherwise."""
     return [str(binary), "serve", "--port", str(port), "--db", str(db), "--openapi-dir", str(REPO / "openapi"),
-            "--log-level", "warning", *options]
+            *(["--log-level", "warning"] if quiet else []), *options]
 
 
 def require(binary: Path) -> Path:

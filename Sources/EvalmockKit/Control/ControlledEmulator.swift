@@ -15,8 +15,10 @@ final class ControlledEmulator {
     private let faults: FaultRuleBook
     private let control: ControlEndpoints
     private let log: Logger
+    private let accessLog: AccessLog
 
-    init(namespaces: NamespaceRegistry, journal: RequestJournal, faults: FaultRuleBook, control: ControlEndpoints, logLevel: Logger.Level) {
+    init(namespaces: NamespaceRegistry, journal: RequestJournal, faults: FaultRuleBook, control: ControlEndpoints,
+         logLevel: Logger.Level, accessLog: AccessLog) {
         self.namespaces = namespaces
         self.journal = journal
         self.faults = faults
@@ -24,20 +26,18 @@ final class ControlledEmulator {
         var log = Logger(label: "evalmock.pipeline")
         log.logLevel = logLevel
         self.log = log
+        self.accessLog = accessLog
     }
 
     /// Answers one request and writes its access-log line (method, path, status, ms).
     func respond(to request: HTTPRequest) -> HTTPResponse {
         let started = DispatchTime.now().uptimeNanoseconds
         let response = ControlEndpoints.owns(request.path) ? control.respond(to: request) : emulate(request, started: started)
-        if log.logLevel <= .info {
+        if accessLog.isEnabled {
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
-            var metadata: Logger.Metadata = [
-                "method": .string(request.method), "path": .string(request.path),
-                "status": .string(String(response.status)), "ms": .string(FixedPointText.text(elapsed, digits: 2)),
-            ]
-            if case .dropConnection = response.delivery { metadata["status"] = "dropped" }
-            log.info("request", metadata: metadata)
+            var status: Int? = response.status
+            if case .dropConnection = response.delivery { status = nil }
+            accessLog.record(method: request.method, path: request.path, status: status, milliseconds: elapsed)
         }
         return response
     }

@@ -15,6 +15,12 @@ public struct JSONValueDecoder {
         try T(from: JSONValueDecoding(value: value, codingPath: [], userInfo: userInfo))
     }
 
+    /// A part of a larger document, decoded as if in place: `codingPath` is where it sits
+    /// (OpenAPIKit's errors for an operation read the path and method from it).
+    public func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, at codingPath: [String]) throws -> T {
+        try T(from: JSONValueDecoding(value: value, codingPath: codingPath.map(AnyKey.init(stringValue:)), userInfo: userInfo))
+    }
+
     public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         try decode(type, from: try JSONParser.parse(bytes, maxDepth: 10_000))
     }

@@ -34,7 +34,7 @@ public struct Router<Target> {
                     node.literals[text] = next
                     node = next
                 }
-            case .parameter(let name):
+            case .parameter:
                 if let existing = node.parameter {
                     node = existing
                 } else {

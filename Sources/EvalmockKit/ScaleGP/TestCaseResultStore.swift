@@ -1,7 +1,8 @@
 /// Scale GP evaluations and their test case results in SQLite.
 ///
-/// Every write runs inside one transaction that commits before the method returns, so a
-/// response is only sent for data on disk, and a batch is stored whole or not at all.
+/// Every write runs inside one transaction (with group commit, a savepoint in the iteration's
+/// shared transaction, committed before the response is sent), so a response is only sent for
+/// data on disk, and a batch is stored whole or not at all.
 final class TestCaseResultStore {
     private let database: SQLiteDatabase
 

@@ -1,6 +1,7 @@
-/// Runs and testrecords of Scorecard v1 in SQLite. Every write is one transaction committed
-/// before the method returns, and what a method returns is read back from the database, so a
-/// response only ever shows stored data.
+/// Runs and testrecords of Scorecard v1 in SQLite. Every write is one transaction (with group
+/// commit, a savepoint in the iteration's shared transaction, whose commit the response waits
+/// for), and what a method returns is read back from the database, so a response only ever
+/// shows stored data.
 final class ScorecardV1Store {
     typealias Resource = JSONValue.JSONObject
 

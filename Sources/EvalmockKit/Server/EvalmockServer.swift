@@ -13,6 +13,7 @@ public final class EvalmockServer: @unchecked Sendable {
     private let transport: EventLoopHTTPServer
     private let journal: RequestJournal
     private var gate: GroupCommitGate?
+    private let accessLog: AccessLog
     /// The database as the start-up line shows it: an absolute path, or `:memory:`.
     public let databaseDescription: String
 
@@ -43,8 +44,12 @@ public final class EvalmockServer: @unchecked Sendable {
         let faults = try FaultRuleBook(database: database)
         let control = ControlEndpoints(namespaces: namespaces, journal: journal, faults: faults, access: configuration.controlAccess,
                                        databasePath: databaseDescription, maxJSONDepth: configuration.maxJSONDepth)
-        let front = ControlledEmulator(namespaces: namespaces, journal: journal, faults: faults, control: control, logLevel: configuration.logLevel)
+        let accessLog = AccessLog(isEnabled: configuration.logLevel <= .info, format: configuration.logFormat)
+        self.accessLog = accessLog
+        let front = ControlledEmulator(namespaces: namespaces, journal: journal, faults: faults, control: control,
+                                       logLevel: configuration.logLevel, accessLog: accessLog)
         self.transport = try EventLoopHTTPServer(limits: configuration.limits, respond: front.respond(to:))
+        if accessLog.isEnabled { transport.afterRequests = accessLog.flush }
         if configuration.groupCommit {
             // After migrations, fixtures and the control tables, which commit on their own.
             database.groupsCommits = true
@@ -73,6 +78,8 @@ public final class EvalmockServer: @unchecked Sendable {
         }
         // Whatever the journal or the last requests left in an open group.
         _ = gate?.releaseHeldReplies()
+        // The lines of the last iteration (a SIGTERM ends the loop before its flush runs).
+        accessLog.flush()
     }
 
     /// Safe from any thread.

@@ -9,8 +9,9 @@ public enum LogFormat: String, Sendable, CaseIterable {
     case json
 }
 
-/// A swift-log handler that writes one line per message, each with a single write(2), so that
-/// lines from a crashing process are never half-written or interleaved.
+/// A swift-log handler that writes one line per message, at once and whole (`LogOutput`), so
+/// that lines from a crashing process are never half-written or interleaved. The access log
+/// writes lines of the same shape on its own (`AccessLog`).
 public struct LogLineHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
@@ -53,7 +54,7 @@ public struct LogLineHandler: LogHandler {
             line = JSONWriter.encodeString(.object(object))
         }
         line += "\n"
-        line.withUTF8 { buffer in _ = Foundation.write(2, buffer.baseAddress, buffer.count) }
+        LogOutput.standardError.write(Array(line.utf8))
     }
 
     private static func json(_ value: Logger.MetadataValue) -> JSONValue {

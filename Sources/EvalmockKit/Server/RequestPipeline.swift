@@ -134,6 +134,11 @@ public final class RequestPipeline {
         case .rejected: return (dialect.forbidden(), true)
         }
         guard let handler = route.handler else { return (dialect.notImplemented(operationId: route.operation.operationId), true) }
+        if let unreadable = route.operation.loadError {
+            // The operation's part of the document is read on first use; a broken one fails here.
+            log.error("\(route.api.name) \(route.operation.operationId): \(unreadable)")
+            return (dialect.internalError(SpecificationError(path: "\(route.api.name) \(route.operation.operationId)", reason: unreadable)), true)
+        }
         switch validate(request, pathParameters: pathParameters, route: route) {
         case .failure(let failure):
             let malformed = failure.issues.contains { if case .invalidJSON = $0.kind { return true } else { return false } }

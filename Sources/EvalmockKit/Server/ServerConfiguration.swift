@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     public static let defaultMaxBatchItems = 50_000
     /// `info` logs one line per request; `warning` and above keep only problems.
     public var logLevel: Logger.Level = .info
+    /// How the access log's lines look (`LogLineHandler` writes the others in the same format).
+    public var logFormat: LogFormat = .text
     /// Commit the writes of all requests ready in one event-loop iteration together, answering
     /// each only after that commit; off commits every request on its own.
     public var groupCommit = true

@@ -1,4 +1,5 @@
-/// Schema migrations, applied in order at start-up and recorded in `PRAGMA user_version`.
+/// Schema migrations, applied in order at start-up and recorded by name in the
+/// `evalmock_migrations` table.
 ///
 /// Each emulated API contributes its own migrations under a name; the runner keeps one ordered
 /// list so that a database written by an older evalmock is upgraded in place, never rebuilt.

@@ -46,38 +46,44 @@ public enum Timestamp {
         return (parts, Int(time.tv_nsec))
     }
 
+    /// Written straight into the string's storage: the digits once went through a small array
+    /// per field, eight allocations per timestamp, and two timestamps are made per created
+    /// record (its own and the access log's).
     private static func text(_ parts: tm, fraction: Int?, digits: Int, suffix: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        append(Int(parts.tm_year) + 1900, width: 4, to: &out)
-        out.append(UInt8(ascii: "-"))
-        append(Int(parts.tm_mon) + 1, width: 2, to: &out)
-        out.append(UInt8(ascii: "-"))
-        append(Int(parts.tm_mday), width: 2, to: &out)
-        out.append(UInt8(ascii: "T"))
-        append(Int(parts.tm_hour), width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        append(Int(parts.tm_min), width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        append(Int(parts.tm_sec), width: 2, to: &out)
-        if let fraction {
-            out.append(UInt8(ascii: "."))
-            append(fraction, width: digits, to: &out)
+        String(unsafeUninitializedCapacity: 32 + suffix.utf8.count) { buffer in
+            var index = 0
+            /// Zero-padded decimal digits of a non-negative number (its last `width` digits).
+            func put(_ value: Int, width: Int) {
+                var rest = value
+                var position = index + width - 1
+                while position >= index {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                    position -= 1
+                }
+                index += width
+            }
+            func put(_ byte: UInt8) {
+                buffer[index] = byte
+                index += 1
+            }
+            put(Int(parts.tm_year) + 1900, width: 4)
+            put(UInt8(ascii: "-"))
+            put(Int(parts.tm_mon) + 1, width: 2)
+            put(UInt8(ascii: "-"))
+            put(Int(parts.tm_mday), width: 2)
+            put(UInt8(ascii: "T"))
+            put(Int(parts.tm_hour), width: 2)
+            put(UInt8(ascii: ":"))
+            put(Int(parts.tm_min), width: 2)
+            put(UInt8(ascii: ":"))
+            put(Int(parts.tm_sec), width: 2)
+            if let fraction {
+                put(UInt8(ascii: "."))
+                put(fraction, width: digits)
+            }
+            for byte in suffix.utf8 { put(byte) }
+            return index
         }
-        out.append(contentsOf: suffix.utf8)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Zero-padded decimal digits of a non-negative number.
-    private static func append(_ value: Int, width: Int, to out: inout [UInt8]) {
-        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
-        var rest = value
-        var index = width - 1
-        while rest > 0 && index >= 0 {
-            digits[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-            index -= 1
-        }
-        out.append(contentsOf: digits)
     }
 }

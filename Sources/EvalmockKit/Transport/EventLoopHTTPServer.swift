@@ -58,6 +58,10 @@ public final class EventLoopHTTPServer {
     private var heldReplies: [(request: OpaquePointer, response: HTTPResponse)] = []
     /// Runs after every request callback of a loop iteration, at the lowest priority.
     private var releaseEvent: OpaquePointer?
+    /// Runs once after the requests of a loop iteration (and the release of held replies): the
+    /// access log writes its buffered lines there.
+    public var afterRequests: (() -> Void)?
+    private var afterRequestsPending = false
 
     public init(limits: TransportLimits, respond: @escaping Responder) throws {
         EventLoopHTTPServer.enableThreadSupport
@@ -92,7 +96,12 @@ public final class EventLoopHTTPServer {
         }, Unmanaged.passUnretained(self).toOpaque())
         releaseEvent = event_new(base, -1, 0, { _, _, context in
             guard let context else { return }
-            Unmanaged<EventLoopHTTPServer>.fromOpaque(context).takeUnretainedValue().releaseHeldReplies()
+            let server = Unmanaged<EventLoopHTTPServer>.fromOpaque(context).takeUnretainedValue()
+            server.releaseHeldReplies()
+            if server.afterRequestsPending {
+                server.afterRequestsPending = false
+                server.afterRequests?()
+            }
         }, Unmanaged.passUnretained(self).toOpaque())
         if let releaseEvent { event_priority_set(releaseEvent, 2) }
     }
@@ -174,6 +183,10 @@ public final class EventLoopHTTPServer {
         var request = readRequest(raw)
         if connection?.overLimit == true { request.exceededLimit = .connections(limit: limits.maxConnections) }
         var response = respond(request)
+        if afterRequests != nil, !afterRequestsPending, let releaseEvent {
+            afterRequestsPending = true
+            if heldReplies.isEmpty { event_active(releaseEvent, 0, 0) }
+        }
         if request.method == "HEAD" { response.body = [] }
         if Self.leavesBodyUnread(request) { response.headers.set("Connection", "close") }
         // The deadline restarts now, whether the reply goes out at once, later, or after the

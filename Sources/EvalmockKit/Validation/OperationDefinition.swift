@@ -1,5 +1,7 @@
-/// One operation of an OpenAPI document, with everything the pipeline needs compiled:
-/// where it is served, how to validate its input and what its responses look like.
+import Foundation
+
+/// One operation of an OpenAPI document: where it is served, and (compiled on first use) how
+/// to validate its input and what its responses look like.
 public struct OperationDefinition: @unchecked Sendable {
     public struct ParameterRule {
         public let name: String
@@ -12,14 +14,74 @@ public struct OperationDefinition: @unchecked Sendable {
         public let required: Bool
     }
 
+    /// What validation needs of an operation, compiled from the document.
+    public struct Rules {
+        public var pathParameters: [ParameterRule] = []
+        public var queryParameters: [ParameterRule] = []
+        public var body: BodyRule?
+        /// Response schemas by status code (`"201"`, `"default"`), for `application/json`.
+        public var responseSchemas: [String: CompiledSchema] = [:]
+        /// The statuses whose answer is JSON lines, each line checked against `responseSchemas`.
+        public var jsonLinesResponses: Set<String> = []
+    }
+
     public let operationId: String
     public let method: String
     public let template: PathTemplate
-    public let pathParameters: [ParameterRule]
-    public let queryParameters: [ParameterRule]
-    public let body: BodyRule?
-    /// Response schemas by status code (`"201"`, `"default"`), for `application/json`.
-    public let responseSchemas: [String: CompiledSchema]
-    /// The statuses whose answer is JSON lines, each line checked against `responseSchemas`.
-    public var jsonLinesResponses: Set<String> = []
+    let rules: LazyRules
+
+    init(operationId: String, method: String, template: PathTemplate, rules: LazyRules) {
+        self.operationId = operationId
+        self.method = method
+        self.template = template
+        self.rules = rules
+    }
+
+    public var pathParameters: [ParameterRule] { rules.value.pathParameters }
+    public var queryParameters: [ParameterRule] { rules.value.queryParameters }
+    public var body: BodyRule? { rules.value.body }
+    public var responseSchemas: [String: CompiledSchema] { rules.value.responseSchemas }
+    public var jsonLinesResponses: Set<String> { rules.value.jsonLinesResponses }
+    /// Why the operation's part of the document could not be read (its rules then constrain
+    /// nothing, and the pipeline answers its requests with a 500 rather than a silent fake).
+    public var loadError: String? { rules.error }
+}
+
+/// An operation's rules, compiled the first time a request (or a test) needs them, so that
+/// start-up does not grow with the documents. The lock is the document's: its compiler, and
+/// the component schemas operations share, are built under it.
+final class LazyRules: @unchecked Sendable {
+    private let lock: NSLock
+    private var compile: (() throws -> OperationDefinition.Rules)?
+    private var compiled: OperationDefinition.Rules?
+    private var failure: String?
+
+    init(lock: NSLock, compile: @escaping () throws -> OperationDefinition.Rules) {
+        self.lock = lock
+        self.compile = compile
+    }
+
+    var value: OperationDefinition.Rules {
+        lock.withLock { resolve() }
+    }
+
+    var error: String? {
+        lock.withLock {
+            _ = resolve()
+            return failure
+        }
+    }
+
+    private func resolve() -> OperationDefinition.Rules {
+        if let compiled { return compiled }
+        var rules = OperationDefinition.Rules()
+        do {
+            rules = try compile!()
+        } catch {
+            failure = String(describing: error)
+        }
+        compiled = rules
+        compile = nil
+        return rules
+    }
 }

@@ -4,48 +4,69 @@ import OpenAPIKit
 /// Turns OpenAPIKit's typed schemas into `CompiledSchema` trees, resolving `$ref`s against the
 /// document's components. Each component is compiled once, so recursive schemas become cycles
 /// of references rather than infinite trees.
+///
+/// Not thread-safe: `OpenAPISpecification` compiles under its lock.
 final class SchemaCompiler {
-    private let components: OpenAPI.Components
+    /// A component schema by name (decoded when first asked for); nil when there is none.
+    private let schemaNamed: (String) throws -> JSONSchema?
     private var compiledComponents: [String: CompiledSchema] = [:]
 
-    init(components: OpenAPI.Components) {
-        self.components = components
+    init(schemaNamed: @escaping (String) throws -> JSONSchema?) {
+        self.schemaNamed = schemaNamed
     }
 
-    func compile(_ schema: JSONSchema) -> CompiledSchema {
+    func compile(_ schema: JSONSchema) throws -> CompiledSchema {
         if case .reference(let reference, _) = schema.value {
-            return compileReference(reference)
+            return try compileReference(reference)
         }
         let node = CompiledSchema()
-        fill(node, from: schema)
+        try fill(node, from: schema)
         return node
     }
 
-    func compileComponent(named name: String) -> CompiledSchema? {
+    /// The schema a reference names, following references between components as OpenAPIKit's
+    /// `Components` subscript does (nil for a cycle, a missing or an external one).
+    func lookup(_ reference: JSONReference<JSONSchema>) throws -> JSONSchema? {
+        var seen = Set<String>()
+        var current = reference
+        while let name = current.name, case .internal = current, seen.insert(name).inserted {
+            guard let schema = try schemaNamed(name) else { return nil }
+            guard case .reference(let next, _) = schema.value else { return schema }
+            current = next
+        }
+        return nil
+    }
+
+    func compileComponent(named name: String) throws -> CompiledSchema? {
         if let cached = compiledComponents[name] { return cached }
-        guard let key = OpenAPI.ComponentKey(rawValue: name), let schema = components.schemas[key] else { return nil }
+        guard let schema = try schemaNamed(name) else { return nil }
         let node = CompiledSchema()
         node.componentName = name
         compiledComponents[name] = node
         if case .reference(let reference, _) = schema.value {
             // An alias component: share the target's node.
-            let target = compileReference(reference)
+            let target = try compileReference(reference)
             compiledComponents[name] = target
             return target
         }
-        fill(node, from: schema)
+        do {
+            try fill(node, from: schema)
+        } catch {
+            compiledComponents[name] = nil
+            throw error
+        }
         return node
     }
 
-    private func compileReference(_ reference: JSONReference<JSONSchema>) -> CompiledSchema {
-        guard let name = reference.name, let node = compileComponent(named: name) else {
+    private func compileReference(_ reference: JSONReference<JSONSchema>) throws -> CompiledSchema {
+        guard let name = reference.name, let node = try compileComponent(named: name) else {
             // An unresolvable reference constrains nothing rather than rejecting every request.
             return CompiledSchema.anything
         }
         return node
     }
 
-    private func fill(_ node: CompiledSchema, from schema: JSONSchema) {
+    private func fill(_ node: CompiledSchema, from schema: JSONSchema) throws {
         let core = schema.coreContext
         node.nullable = schema.nullable
         node.enumValues = core.allowedValues?.map(JSONValue.init(anyCodable:))
@@ -78,11 +99,11 @@ final class SchemaCompiler {
             }
         case .object(_, let context):
             node.type = .object
-            node.setProperties(context.properties.map { ($0.key, compile($0.value)) }, required: context.requiredProperties)
+            node.setProperties(try context.properties.map { ($0.key, try compile($0.value)) }, required: context.requiredProperties)
             switch context.additionalProperties {
             case .none, .some(.a(true)): node.additionalProperties = .allowed
             case .some(.a(false)): node.additionalProperties = .forbidden
-            case .some(.b(let schema)): node.additionalProperties = .schema(compile(schema))
+            case .some(.b(let schema)): node.additionalProperties = .schema(try compile(schema))
             }
             // OpenAPIKit raises minProperties to the number of required properties; the required
             // check already covers that, and reporting it twice would only confuse clients.
@@ -90,14 +111,14 @@ final class SchemaCompiler {
             node.maxProperties = context.maxProperties
         case .array(_, let context):
             node.type = .array
-            node.items = context.items.map(compile)
+            node.items = try context.items.map(compile)
             node.minItems = context.minItems
             node.maxItems = context.maxItems
             node.uniqueItems = context.uniqueItems
         case .all(let schemas, _):
-            node.allOf = schemas.map(compile)
+            node.allOf = try schemas.map(compile)
         case .any(let schemas, _):
-            let branches = schemas.map(compile)
+            let branches = try schemas.map(compile)
             if let single = Self.nullableBranch(branches) {
                 // `anyOf: [X, {type: null}]` is how FastAPI writes Optional[X]: a nullable X, and
                 // errors name X's rule rather than a failed union.
@@ -107,17 +128,17 @@ final class SchemaCompiler {
                 node.anyOf = branches
             }
         case .one(let schemas, _):
-            node.oneOf = schemas.map(compile)
+            node.oneOf = try schemas.map(compile)
         case .not(let schema, _):
-            node.not = compile(schema)
+            node.not = try compile(schema)
         case .reference(let reference, _):
-            node.allOf = [compileReference(reference)]
+            node.allOf = [try compileReference(reference)]
         case .fragment:
             break
         }
 
         if let discriminator = core.discriminator {
-            node.discriminator = discriminatorBranches(discriminator, union: node.unionBranches)
+            node.discriminator = try discriminatorBranches(discriminator, union: node.unionBranches)
         }
     }
 
@@ -130,12 +151,12 @@ final class SchemaCompiler {
 
     /// Tag → branch: the explicit mapping first, then each branch's component name, then the
     /// `const`/single `enum` of the discriminator property in each branch.
-    private func discriminatorBranches(_ discriminator: OpenAPI.Discriminator, union: [CompiledSchema]) -> CompiledSchema.Discriminator {
+    private func discriminatorBranches(_ discriminator: OpenAPI.Discriminator, union: [CompiledSchema]) throws -> CompiledSchema.Discriminator {
         var branches: [(tag: String, schema: CompiledSchema)] = []
         if let mapping = discriminator.mapping {
             for (tag, target) in mapping {
                 let name = target.split(separator: "/").last.map(String.init) ?? target
-                if let node = compileComponent(named: name) { branches.append((tag, node)) }
+                if let node = try compileComponent(named: name) { branches.append((tag, node)) }
             }
         }
         for branch in union where !branches.contains(where: { $0.schema === branch }) {

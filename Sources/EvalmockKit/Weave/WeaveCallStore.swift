@@ -1,5 +1,6 @@
-/// The trace table in SQLite, scoped by `entity/project`. Every write is one transaction,
-/// committed before the method returns.
+/// The trace table in SQLite, scoped by `entity/project`. Every write is one transaction (with
+/// group commit, a savepoint in the iteration's shared transaction, committed before the
+/// response is sent).
 final class WeaveCallStore {
     private let database: SQLiteDatabase
 
