@@ -151,7 +151,7 @@ def clean_doc(doc: str) -> str:
     out = ""
     for paragraph in paragraphs:
         if out:
-            out += "\n" if out.endswith(tuple(f"\n{h}" for h in ())) or out.split("\n")[-1].startswith("#") else "\n\n"
+            out += "\n" if out.split("\n")[-1].startswith("#") else "\n\n"  # "### Description\nText"
         out += paragraph
     return out
 
@@ -256,20 +256,6 @@ def type_name(tp) -> str:
 
 
 # --- building ------------------------------------------------------------------------------------------------------
-def strip_titles(schema, in_properties=False):
-    if isinstance(schema, list):
-        return [strip_titles(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {}
-    for key, value in schema.items():
-        if key == "properties":
-            out[key] = {name: strip_titles(sub) for name, sub in value.items()}
-        else:
-            out[key] = strip_titles(value)
-    return out
-
-
 def build(document: dict):
     existing = set(document["components"]["schemas"])
     neighbour = document["paths"][LIST_NEIGHBOUR[0]][LIST_NEIGHBOUR[1]]
@@ -291,7 +277,6 @@ def build(document: dict):
     for op in operations:
         op_id = f"{op['method'].upper()}-V4-{op['path'][len('/v4'):]}"
         op["operationId"] = op_id
-        stem = camel(op["path"].split("/")[2].replace("-", "_")) if False else None
         if op["body"]:
             expression, body_type = op["body"]
             key = (op_id, "body")
@@ -377,7 +362,6 @@ def build(document: dict):
     for op in operations:
         op_id = op["operationId"]
         module = op["module"]
-        resource_stem = camel(op["path"].split("/")[2].replace("-", "_"))
         operation = {
             "tags": [op["tag"]],
             "summary": title(op["name"]) + " " + re.sub(r"(?<!^)([A-Z])", r" \1", op["class"]),
