@@ -358,6 +358,21 @@ def build(document: dict):
         components[name] = {**schema, MARK_KEY: MARK}
         return {"$ref": REF.format(model=name)}
 
+    def strip_path_members(components: dict, schema: dict, path_names: set[str]) -> None:
+        """A params TypedDict also lists the path parameters (test cases' `evaluation_dataset_id`);
+        the SDK puts them in the URL, never in the body, so the body schemas leave them out."""
+        if set(schema) != {"$ref"}:
+            return
+        component = components[schema["$ref"].split("/")[-1]]
+        for member in component.get("anyOf", []) + component.get("oneOf", []):
+            strip_path_members(components, member, path_names)
+        if path_names & set(component.get("properties", {})):
+            component["properties"] = {k: v for k, v in component["properties"].items() if k not in path_names}
+            if "required" in component:
+                component["required"] = [k for k in component["required"] if k not in path_names]
+                if not component["required"]:
+                    del component["required"]
+
     paths: dict[str, dict] = {}
     for op in operations:
         op_id = op["operationId"]
@@ -409,6 +424,7 @@ def build(document: dict):
                                                     if k not in extra}
                     if "required" in body_component:
                         body_component["required"] = [k for k in body_component["required"] if k not in extra]
+            strip_path_members(components, schema, set(re.findall(r"\{(\w+)\}", op["path"])))
             if expression.startswith("Iterable["):
                 schema = {**schema, "title": "Request"} if "items" in schema else schema
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
