@@ -358,6 +358,15 @@ def build(document: dict):
         components[name] = {**schema, MARK_KEY: MARK}
         return {"$ref": REF.format(model=name)}
 
+    def body_members(components: dict, schema: dict) -> list[str]:
+        """The member names of a body schema, its union members' included, in order."""
+        if "$ref" in schema:
+            schema = components.get(schema["$ref"].split("/")[-1], {})
+        names = list(schema.get("properties", {}))
+        for member in schema.get("anyOf", []) + schema.get("oneOf", []) + ([schema["items"]] if "items" in schema else []):
+            names += [n for n in body_members(components, member) if n not in names]
+        return names
+
     def strip_path_members(components: dict, schema: dict, path_names: set[str]) -> None:
         """A params TypedDict also lists the path parameters (test cases' `evaluation_dataset_id`);
         the SDK puts them in the URL, never in the body, so the body schemas leave them out."""
@@ -442,9 +451,15 @@ def build(document: dict):
         responses = {"200": {"description": "Successful Response", "content": {"application/json": {"schema": schema}}},
                      "422": copy.deepcopy(neighbour["responses"]["422"]),
                      "401": copy.deepcopy(neighbour["responses"]["401"])}
-        if "{" in op["path"]:
+        # 404 names what the path names, and what the body refers to by id (an evaluation's
+        # application spec, a question set's questions): the service answers an unknown one 404.
+        named = re.findall(r"\{(\w+)\}", op["path"])
+        named += [m for m in body_members(components, operation.get("requestBody", {}).get("content", {})
+                                          .get("application/json", {}).get("schema", {}))
+                  if re.search(r"_ids?$", m) and m != "account_id" and m not in named]
+        if named:
             responses["404"] = {"description": "Unknown " + " or ".join(
-                title(p[:-3] if p.endswith("_id") else p).lower() for p in re.findall(r"\{(\w+)\}", op["path"])),
+                title(re.sub(r"_ids?$", "", p)).lower() for p in named),
                 "content": {"application/json": {"schema": {"$ref": REF.format(model="HTTPError")}}}}
         operation["responses"] = responses
         operation[MARK_KEY] = MARK

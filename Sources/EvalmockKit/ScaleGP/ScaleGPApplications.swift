@@ -67,8 +67,7 @@ enum ScaleGPApplications {
     private static func prepareVariant(_ draft: inout ResourceDraft) throws {
         if let id = draft.document["application_spec_id"]?.stringValue { _ = try draft.collection.resolve("applicationSpec", id: id) }
         if draft.context.body["draft"] == nil { draft.document["draft"] = .bool(false) }
-        if draft.document["draft"] == .bool(false), draft.context.body["published_at"] == nil {
-            draft.document["published_at"] = .string(Timestamp.nowPydanticUTC())
-        }
+        // `published_at` is the server's: when the variant was published (the body's is any text).
+        draft.document["published_at"] = draft.document["draft"] == .bool(false) ? .string(Timestamp.nowPydanticUTC()) : .null
     }
 }

@@ -56,10 +56,8 @@ enum ScaleGPDatasets {
         draft.document["num"] = .int(count + 1)
         draft.key = String(count + 1)
         if draft.context.body["draft"] == nil { draft.document["draft"] = .bool(true) }
-        if draft.document["draft"] == .bool(false), draft.document["published_at"] == nil || draft.document["published_at"] == .null {
-            draft.document["published_at"] = .string(Timestamp.nowPydanticUTC())
-        }
-        if draft.document["published_at"] == nil { draft.document["published_at"] = .null }
+        // `published_at` is the server's: when the version was published (the body's is any text).
+        draft.document["published_at"] = draft.document["draft"] == .bool(false) ? .string(Timestamp.nowPydanticUTC()) : .null
     }
 
     /// `POST …/publish` publishes the dataset's latest draft version, or a new version when
