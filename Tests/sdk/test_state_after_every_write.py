@@ -87,6 +87,15 @@ def write_every_scorecard_resource(server, tag: str) -> None:
     post(f"/attachments/{started['id']}/commit", None)
 
 
+def write_every_scale_gp_resource(server) -> None:
+    """A whole v4 evaluation (datasets to evaluations), as the workflow test builds it, and a result."""
+    from scale_gp import SGPClient
+    from test_scale_gp_workflow import build, result_item
+    sgp = SGPClient(api_key="sgp_test", base_url=server.url, max_retries=0)
+    made = build(sgp)
+    sgp.evaluations.test_case_results.batch(made["ev"].id, items=[result_item(made, made["tcs"][0].id)])
+
+
 def counts(server) -> dict:
     return ok(control(server, "GET", "health"))["apis"]
 
@@ -99,6 +108,7 @@ def assert_all_zero(server):
 def test_a_whole_reset_after_every_kind_of_write_leaves_nothing(evalmock):
     write_one_of_everything(evalmock, "a")
     write_every_scorecard_resource(evalmock, "a")
+    write_every_scale_gp_resource(evalmock)
     assert all(any(kinds.values()) for kinds in counts(evalmock).values()), counts(evalmock)
     assert ok(control(evalmock, "POST", "reset")) == {"reset": "all"}
     assert_all_zero(evalmock)
@@ -109,6 +119,7 @@ def test_a_whole_reset_after_every_kind_of_write_leaves_nothing(evalmock):
 def test_each_api_reset_alone_after_every_kind_of_write(evalmock):
     write_one_of_everything(evalmock, "a")
     write_every_scorecard_resource(evalmock, "a")
+    write_every_scale_gp_resource(evalmock)
     for api in ["scorecard-v2", "scorecard-v1", "weave", "scale-gp"]:
         assert ok(control(evalmock, "POST", "reset", json={"api": api})) == {"reset": api}
         assert not any(counts(evalmock)[api].values()), (api, counts(evalmock)[api])
@@ -144,6 +155,7 @@ def test_a_weave_evaluation_run_scope_after_every_kind_of_write(evalmock):
 def test_export_reset_import_restores_every_row_history_included(evalmock):
     ids = write_one_of_everything(evalmock, "a")
     write_every_scorecard_resource(evalmock, "a")
+    write_every_scale_gp_resource(evalmock)
     snapshot = ok(control(evalmock, "GET", "export"))
     for api, tables in snapshot["apis"].items():
         assert all(rows for rows in tables.values()), (api, {t: len(r) for t, r in tables.items()})

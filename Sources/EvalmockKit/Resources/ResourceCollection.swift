@@ -10,7 +10,7 @@ public final class ResourceCollection {
     public let store: ResourceStore
     public let specification: OpenAPISpecification
     public let lenient: Bool
-    public let paging: CursorPaging
+    private let paging: any ResourcePaging
     /// What a successful DELETE answers, e.g. Scorecard's `{"success": true}`.
     private let deleted: JSONValue
     private var kinds: [String: ResourceKind] = [:]
@@ -20,7 +20,7 @@ public final class ResourceCollection {
     private var order: [String] = []
     private let completion = SchemaCompletion()
 
-    public init(store: ResourceStore, specification: OpenAPISpecification, lenient: Bool, paging: CursorPaging, deleted: JSONValue) {
+    public init(store: ResourceStore, specification: OpenAPISpecification, lenient: Bool, paging: any ResourcePaging, deleted: JSONValue) {
         self.store = store
         self.specification = specification
         self.lenient = lenient
@@ -116,10 +116,16 @@ public final class ResourceCollection {
         return ordered
     }
 
-    /// The members a schema names, also through `allOf` and the variants of a union (a
-    /// Scorecard Metric is one of nine).
+    /// The members of a kind's schema, in its order.
+    public func members(of kind: ResourceKind) -> [String] {
+        specification.componentSchema(kind.schema).map { Self.properties(of: $0) } ?? []
+    }
+
+    /// The members a schema names, also through `allOf`; a union of models (a Scorecard Metric
+    /// is one of nine variants, a Scale GP test case one of several) has its first branch's.
     private static func properties(of schema: CompiledSchema) -> [String] {
-        schema.properties.map(\.name) + (schema.allOf + schema.unionBranches).flatMap { properties(of: $0) }
+        schema.properties.map(\.name) + schema.allOf.flatMap { properties(of: $0) }
+            + (schema.properties.isEmpty ? schema.unionBranches.first.map { properties(of: $0) } ?? [] : [])
     }
 
     // MARK: - Storing
@@ -158,9 +164,9 @@ public final class ResourceCollection {
             _ = try resolve(declared.kind, id: id)
             parent = (declared.kind, id)
         }
-        let request = try paging.request(context)
-        let page = try store.page(kind: kind.name, parent: parent, from: request.from, limit: request.limit, order: kind.listOrder)
-        return .json(200, paging.envelope(try page.resources.map { .object(try render($0)) }, page: page))
+        let filters = try kind.hooks.listFilters?(context) ?? []
+        return .json(200, try paging.list(store, kind: kind.name, parent: parent, filters: filters, order: kind.listOrder,
+                                          context: context) { .object(try render($0)) })
     }
 
     func get(_ kind: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {

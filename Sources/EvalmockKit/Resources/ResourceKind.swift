@@ -108,12 +108,16 @@ public struct ResourceHooks {
     public var willUpdate: ((inout ResourceDraft) throws -> Void)?
     /// Members computed whenever a resource is answered (counts of what belongs to it).
     public var render: ((inout JSONValue.JSONObject, ResourceStore.Stored, ResourceCollection) throws -> Void)?
+    /// What a list request narrows the kind's resources to (its query's filters).
+    public var listFilters: ((OperationContext) throws -> [ResourceStore.Filter])?
 
     public init(willCreate: ((inout ResourceDraft) throws -> Void)? = nil,
                 willUpdate: ((inout ResourceDraft) throws -> Void)? = nil,
-                render: ((inout JSONValue.JSONObject, ResourceStore.Stored, ResourceCollection) throws -> Void)? = nil) {
+                render: ((inout JSONValue.JSONObject, ResourceStore.Stored, ResourceCollection) throws -> Void)? = nil,
+                listFilters: ((OperationContext) throws -> [ResourceStore.Filter])? = nil) {
         self.willCreate = willCreate
         self.willUpdate = willUpdate
         self.render = render
+        self.listFilters = listFilters
     }
 }

@@ -58,6 +58,27 @@ public final class ResourceStore {
     @discardableResult
     public func insert(kind: String, id: String?, parent: (kind: String, id: String)?, key: String? = nil,
                        document: JSONValue.JSONObject) throws -> Stored {
+        do {
+            return try insertOnce(kind: kind, id: id, parent: parent, key: key, document: document)
+        } catch let error as SQLiteError where id == nil && error.code == 2067 /* SQLITE_CONSTRAINT_UNIQUE */ {
+            // The next sequence id was given explicitly before (a run made on first use, a
+            // --lenient placeholder named by a client): skip past every such id and retry.
+            var skipped = false
+            while try exists(kind: kind, id: String(try nextSequence())) {
+                try database.statement("UPDATE sqlite_sequence SET seq = seq + 1 WHERE name = '\(table)'").execute()
+                skipped = true
+            }
+            guard skipped else { throw error }
+            return try insertOnce(kind: kind, id: id, parent: parent, key: key, document: document)
+        }
+    }
+
+    private func nextSequence() throws -> Int64 {
+        (try database.statement("SELECT seq FROM sqlite_sequence WHERE name = '\(table)'").scalarInt() ?? 0) + 1
+    }
+
+    private func insertOnce(kind: String, id: String?, parent: (kind: String, id: String)?, key: String?,
+                            document: JSONValue.JSONObject) throws -> Stored {
         try database.statement("""
             INSERT INTO \(table) (seq, kind, id, parent_kind, parent_id, key, document)
             SELECT n, ?1, COALESCE(?2, CAST(n AS TEXT)), ?3, ?4, ?5, ?6
@@ -148,7 +169,7 @@ public final class ResourceStore {
     /// `childKeys` keeps the resources that have a child of that kind with each of the keys
     /// (Scorecard's records carrying every tag asked for).
     public func page(kind: String, parent: (kind: String, id: String)?, from: Int64, limit: Int, order: Order = .oldestFirst,
-                     childKeys: (kind: String, keys: [String])? = nil) throws -> Page {
+                     childKeys: (kind: String, keys: [String])? = nil, filters: [Filter] = []) throws -> Page {
         // ?1 kind, ?2 and ?3 the parent, then the child kind and keys; the page's own bounds
         // are appended last. One statement shape per key count keeps statements prepared.
         var filter = parent == nil ? "kind = ?1 AND ?2 IS NULL AND ?3 IS NULL" : "kind = ?1 AND parent_kind = ?2 AND parent_id = ?3"
@@ -162,6 +183,7 @@ public final class ResourceStore {
                 """
             bindings += [.text(childKeys.kind)] + keys.map(SQLiteValue.text)
         }
+        Self.append(filters, to: &filter, bindings: &bindings)
         let bounds = bindings.count
         let (comparison, direction, start) = order == .oldestFirst ? (">=", "", from) : ("<=", " DESC", from == 0 ? Int64.max : from)
         var resources = try all("""
@@ -175,6 +197,49 @@ public final class ResourceStore {
             resources.removeLast(resources.count - limit)
         }
         return Page(resources: resources, next: next, total: total)
+    }
+
+    /// A condition on the resources a list answers, beyond kind and parent.
+    public enum Filter {
+        /// The document's member is this text (`account_id`, `application_spec_id`).
+        case member(String, equals: String)
+        /// The document's member is absent or null (not archived: `archived_at`).
+        case memberIsNull(String)
+        /// The natural key is this text.
+        case key(String)
+    }
+
+    private static func append(_ filters: [Filter], to sql: inout String, bindings: inout [SQLiteValue]) {
+        for filter in filters {
+            let next = bindings.count + 1
+            switch filter {
+            case .member(let name, let value):
+                sql += " AND json_extract(document, ?\(next)) = ?\(next + 1)"
+                bindings += [.text("$.\"\(name)\""), .text(value)]
+            case .memberIsNull(let name):
+                sql += " AND json_extract(document, ?\(next)) IS NULL"
+                bindings.append(.text("$.\"\(name)\""))
+            case .key(let key):
+                sql += " AND key = ?\(next)"
+                bindings.append(.text(key))
+            }
+        }
+    }
+
+    /// One page of a kind by position (page-number paging): `limit` resources in creation
+    /// order after the first `offset`, and how many there are in all.
+    public func page(kind: String, parent: (kind: String, id: String)?, offset: Int64, limit: Int,
+                     filters: [Filter] = [], order: Order = .oldestFirst) throws -> (resources: [Stored], total: Int) {
+        var filter = parent == nil ? "kind = ?1 AND ?2 IS NULL AND ?3 IS NULL" : "kind = ?1 AND parent_kind = ?2 AND parent_id = ?3"
+        var bindings: [SQLiteValue] = [.text(kind), parent.map { .text($0.kind) } ?? .null, parent.map { .text($0.id) } ?? .null]
+        Self.append(filters, to: &filter, bindings: &bindings)
+        let bounds = bindings.count
+        let resources = try all("""
+            SELECT seq, kind, id, parent_id, key, document FROM \(table)
+            WHERE \(filter) ORDER BY seq\(order == .newestFirst ? " DESC" : "") LIMIT ?\(bounds + 1) OFFSET ?\(bounds + 2)
+            """, bindings + [.integer(Int64(limit)), .integer(offset)])
+        let total = Int(try database.statement("SELECT COUNT(*) FROM \(table) WHERE \(filter)").scalarInt(bindings) ?? 0)
+        return (resources, total)
     }
 
     /// Resources per kind, for the health inventory.

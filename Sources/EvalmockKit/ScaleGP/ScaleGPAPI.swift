@@ -12,6 +12,9 @@ final class ScaleGPAPI: EmulatedAPI {
     private let testCaseResultHistory: TestCaseResultHistoryHandlers
     let database: SQLiteDatabase
     let deeperRules: SchemaRefinements
+    /// The v4 resources around an evaluation (`ScaleGPResources`).
+    let resources: ResourceCollection
+    let handlers: [String: OperationHandler]
 
     init(environment: APIEnvironment) throws {
         specification = try environment.specification("scale-gp.json")
@@ -28,23 +31,32 @@ final class ScaleGPAPI: EmulatedAPI {
             clock: Timestamp.nowPydanticUTC
         )
         testCaseResultHistory = TestCaseResultHistoryHandlers(results: testCaseResults, history: history)
+        resources = ResourceCollection(store: ResourceStore(database: database, table: ScaleGPResources.table),
+                                       specification: specification, lenient: environment.lenient,
+                                       paging: PageNumberPaging(), deleted: ScaleGPResources.deleted)
+        var specific: [String: OperationHandler] = [:]
+        let results = testCaseResults.store
+        for area in [ScaleGPDatasets.declare, ScaleGPApplications.declare, { try ScaleGPEvaluations.declare($0, results: results) }] {
+            specific.merge(try area(resources)) { _, _ in preconditionFailure("two areas handle one operation") }
+        }
+        let base = "/evaluations/{evaluation_id}/test-case-results"
+        let resultOperations: [(String, OperationHandler, creates: Bool)] = [
+            ("POST-V4-\(base)/batch", testCaseResults.createBatch, true),
+            ("POST-V4-\(base)", testCaseResults.createOne, true),
+            ("GET-V4-\(base)", testCaseResults.list, false),
+            ("GET-V4-\(base)/{test_case_result_id}", testCaseResults.retrieve, false),
+            ("PATCH-V4-\(base)/{test_case_result_id}", testCaseResults.update, false),
+            ("GET-V4-\(base)/{test_case_result_id}/history/{num}", testCaseResultHistory.retrieve, false),
+            ("GET-V4-\(base)/history/{num}", testCaseResultHistory.list, false),
+        ]
+        for (operation, handler, creates) in resultOperations {
+            specific[operation] = ScaleGPEvaluations.linking(resources, results: results, creates: creates, handler)
+        }
+        handlers = resources.handlers.merging(specific) { _, specific in specific }
     }
 
     /// The `x-api-key` header (the document's `APIKeyHeader` scheme, what the SDK sends).
     func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome {
         credentials.verdict(request.headers["x-api-key"])
-    }
-
-    var handlers: [String: OperationHandler] {
-        let base = "/evaluations/{evaluation_id}/test-case-results"
-        return [
-            "POST-V4-\(base)/batch": testCaseResults.createBatch,
-            "POST-V4-\(base)": testCaseResults.createOne,
-            "GET-V4-\(base)": testCaseResults.list,
-            "GET-V4-\(base)/{test_case_result_id}": testCaseResults.retrieve,
-            "PATCH-V4-\(base)/{test_case_result_id}": testCaseResults.update,
-            "GET-V4-\(base)/{test_case_result_id}/history/{num}": testCaseResultHistory.retrieve,
-            "GET-V4-\(base)/history/{num}": testCaseResultHistory.list,
-        ]
     }
 }

@@ -37,5 +37,7 @@ enum ScaleGPMigrations {
             );
             CREATE INDEX scale_gp_test_case_result_versions_by_evaluation ON scale_gp_test_case_result_versions(evaluation_id, num);
             """),
+        // The v4 resources around an evaluation (`ScaleGPResources`), in the resource layer's table.
+        ResourceStore.migration(name: "scale-gp-003-resources", table: ScaleGPResources.table),
     ]
 }

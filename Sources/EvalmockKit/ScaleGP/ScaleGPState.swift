@@ -7,7 +7,19 @@ extension ScaleGPAPI: StatefulAPI {
             StoredTable("scale_gp_evaluations", countedAs: "evaluations"),
             StoredTable("scale_gp_test_case_results", countedAs: "testCaseResults"),
             StoredTable("scale_gp_test_case_result_versions", countedAs: "replacedTestCaseResultVersions"),
+            StoredTable(ScaleGPResources.table, countedAs: nil),
         ]
+    }
+
+    /// The tables' counts, and the v4 resources by kind (`evaluationDatasets`, `testCases`, …).
+    func inventory() throws -> JSONValue.JSONObject {
+        var counts = JSONValue.JSONObject()
+        for table in storedTables {
+            guard let countedAs = table.countedAs else { continue }
+            counts[countedAs] = .int(try database.rowCount(table))
+        }
+        for (name, count) in try resources.inventory() where counts[name] == nil { counts[name] = count }
+        return counts
     }
     var resetScopes: [ResetScope] { [ResetScope(name: "evaluation", table: "scale_gp_evaluations", column: "id")] }
 }

@@ -27,6 +27,29 @@ final class TestCaseResultStore {
         return datasetId
     }
 
+    /// Registers an evaluation created as a resource (`ScaleGPEvaluations`), so its results
+    /// list before any are posted; a dataset id, once known, replaces the one made up for it.
+    func link(evaluationId: String, datasetId: String?, now: String) throws {
+        if let datasetId {
+            try database.statement("""
+                INSERT INTO scale_gp_evaluations (id, evaluation_dataset_id, created_at) VALUES (?1, ?2, ?3)
+                ON CONFLICT(id) DO UPDATE SET evaluation_dataset_id = excluded.evaluation_dataset_id
+                """).execute([.text(evaluationId), .text(datasetId), .text(now)])
+        } else {
+            _ = try evaluationDatasetId(evaluationId: evaluationId, now: now)
+        }
+    }
+
+    /// How many test cases of an evaluation have a COMPLETED result, and when the last did.
+    func completion(evaluationId: String) throws -> (testCases: Int, lastCompletedAt: String?) {
+        var found: (Int, String?) = (0, nil)
+        try database.statement("""
+            SELECT COUNT(DISTINCT json_extract(document, '$.test_case_id')), MAX(json_extract(document, '$.completed_at'))
+            FROM scale_gp_test_case_results WHERE evaluation_id = ?1 AND json_extract(document, '$.label_status') = 'COMPLETED'
+            """).query([.text(evaluationId)]) { row in found = (Int(row.int(0)), row.text(1)) }
+        return found
+    }
+
     /// Whether any evaluation has a result with this id.
     func exists(id: String) throws -> Bool {
         try database.statement("SELECT 1 FROM scale_gp_test_case_results WHERE id = ?").scalarInt([.text(id)]) != nil

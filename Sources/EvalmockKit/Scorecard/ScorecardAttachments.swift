@@ -154,7 +154,7 @@ enum ScorecardAttachments {
 
     /// The session's committed attachments, paged by creation order.
     private static func list(_ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
-        let paging = resources.paging
+        let paging = CursorPaging(lenient: resources.lenient)
         let request = try paging.request(context)
         let committed = try resources.store.matching(kind: "attachment", member: "sessionId", value: context.pathParameter("sessionId"))
             .filter { $0.document["status"]?.stringValue == "uploaded" }

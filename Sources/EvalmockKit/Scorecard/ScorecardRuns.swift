@@ -143,7 +143,7 @@ enum ScorecardRuns {
     /// as for a run made on first use (the SDK's own suite lists before it creates).
     private static func listRecords(_ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
         let runId = context.pathParameter("runId")
-        let paging = resources.paging
+        let paging = CursorPaging(lenient: resources.lenient)
         let request = try paging.request(context)
         let tags = context.input.query["tags"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let page = try resources.store.page(kind: "record", parent: ("run", runId), from: request.from, limit: request.limit,
