@@ -43,7 +43,8 @@ public final class EvalmockServer: @unchecked Sendable {
         let control = ControlEndpoints(namespaces: namespaces, journal: journal, faults: faults, access: configuration.controlAccess,
                                        databasePath: databaseDescription, maxJSONDepth: configuration.maxJSONDepth)
         let front = ControlledEmulator(namespaces: namespaces, journal: journal, faults: faults, control: control, logLevel: configuration.logLevel)
-        self.transport = try EventLoopHTTPServer(limits: configuration.limits, respond: front.respond(to:))
+        self.transport = try EventLoopHTTPServer(limits: configuration.limits, respond: front.respond(to:),
+                                                  answerUnreadable: front.respond(toUnreadable:))
         if configuration.groupCommit {
             // After migrations, fixtures and the control tables, which commit on their own.
             database.groupsCommits = true
