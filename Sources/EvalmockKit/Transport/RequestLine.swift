@@ -33,8 +33,8 @@ struct RequestLine: Equatable {
         guard let firstSpace = line.firstIndex(of: UInt8(ascii: " ")) else { return nil }
         let method = line[..<firstSpace]
         let rest = line[(firstSpace + 1)...]
-        guard complete else {
-            // The version has not arrived: the target runs to the next space, or to what came.
+        guard complete, bytes.count == length else {
+            // The version is not here: the target runs to the next space, or to what there is.
             let target = rest.prefix { $0 != UInt8(ascii: " ") }
             return Parts(method: String(decoding: method, as: UTF8.self), target: String(decoding: target, as: UTF8.self), version: "")
         }
