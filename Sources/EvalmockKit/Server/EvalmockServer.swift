@@ -62,6 +62,10 @@ public final class EvalmockServer: @unchecked Sendable {
 
     public func stopOnSignals(_ signals: [Int32]) { transport.stopOnSignals(signals) }
 
+    /// Whether requests libevent rejects by itself (malformed, past its size limits) are
+    /// answered by evalmock in the APIs' dialects rather than by libevent's HTML pages.
+    public var answersRequestsLibeventRejects: Bool { EventLoopHTTPServer.answersRequestsLibeventRejects }
+
     /// Serves until `stop()` or a registered signal.
     public func run() {
         transport.run()

@@ -88,7 +88,8 @@ public final class EventLoopHTTPServer {
             | EVHTTP_REQ_OPTIONS.rawValue | EVHTTP_REQ_TRACE.rawValue | EVHTTP_REQ_CONNECT.rawValue
             | Self.unknownMethod
         // Every method reaches the router, which answers 405 in the API's dialect (with
-        // `Allow`), as the real services do; otherwise libevent sends its own HTML 501.
+        // `Allow`), as the real services do; libevent would answer one left out of this mask
+        // with its HTML 501.
         evhttp_set_allowed_methods(http, UInt16(methods))
         evhttp_set_max_body_size(http, Int(limits.maxBodyBytes * TransportLimits.bodyCeilingFactor))
         evhttp_set_max_headers_size(http, max(limits.maxHeaderBytes, limits.maxURIBytes) * TransportLimits.headerCeilingFactor)
@@ -114,6 +115,9 @@ public final class EventLoopHTTPServer {
         connections.releaseAll()
         event_base_free(base)
     }
+
+    /// See `LibeventErrorPages.interposed`.
+    public static var answersRequestsLibeventRejects: Bool { LibeventErrorPages.interposed }
 
     /// libevent 2.1's type for a method it does not know (`EVHTTP_REQ_UNKNOWN_` in its
     /// http-internal.h). Its 16-bit mask of allowed methods has room for it, and a request of
