@@ -27,9 +27,15 @@ final class ConnectionGuard {
         let overLimit: Bool
         var deadline: OpaquePointer?
         var closeWatched = false
-        /// The request line of the request being read (see `RequestLine`), and whether it is
-        /// still to be copied: from the opening, and from each complete request on.
-        private(set) var requestLine: RequestLine?
+        /// The request line of the request being read (see `RequestLine`): `lineLength` bytes
+        /// (`lineBuffer` holds the first `lineKept` of them), whole once `lineComplete`. Taken
+        /// from the opening, and from each complete request on, while `awaitingRequestLine`.
+        /// The buffer is reused, so that copying a line costs no allocation.
+        private var lineBuffer: [UInt8] = []
+        private var lineKept = 0
+        private var lineLength = 0
+        private var lineComplete = false
+        private var hasLine = false
         private var awaitingRequestLine = true
         /// The callback on the input buffer that copies request lines.
         var inputWatch: OpaquePointer?
@@ -39,6 +45,11 @@ final class ConnectionGuard {
             self.bufferevent = bufferevent
             self.overLimit = overLimit
             self.owner = owner
+        }
+
+        var requestLine: RequestLine? {
+            guard hasLine else { return nil }
+            return RequestLine(bytes: Array(lineBuffer[..<lineKept]), complete: lineComplete, length: lineLength)
         }
 
         /// Copies the request line if the input holds it (or the start of it). libevent reads
@@ -54,17 +65,18 @@ final class ConnectionGuard {
             // A line past libevent's ceiling is rejected whole; its start is enough to find the
             // API it was meant for.
             let kept = complete ? min(length, owner.maxLineBytes) : min(length, ConnectionGuard.partialLineBytes)
-            var bytes = [UInt8](repeating: 0, count: kept)
-            let copied = bytes.withUnsafeMutableBytes { evbuffer_copyout(input, $0.baseAddress, kept) }
-            if copied < kept { bytes.removeLast(kept - max(copied, 0)) }
-            requestLine = RequestLine(bytes: bytes, complete: complete, length: length)
+            if lineBuffer.count < kept { lineBuffer = [UInt8](repeating: 0, count: max(kept, 256)) }
+            let copied = lineBuffer.withUnsafeMutableBytes { evbuffer_copyout(input, $0.baseAddress, kept) }
+            (lineKept, lineLength, lineComplete, hasLine) = (max(copied, 0), length, complete, true)
             if complete { awaitingRequestLine = false }
         }
 
         /// A request was read whole: what follows in the input is the next request's line.
         func expectNextRequestLine() {
-            requestLine = nil
+            hasLine = false
             awaitingRequestLine = true
+            // A long line's copy is not kept for the connection's life.
+            if lineBuffer.count > ConnectionGuard.partialLineBytes { lineBuffer = [] }
             readRequestLine(from: bufferevent_get_input(bufferevent))
         }
 
