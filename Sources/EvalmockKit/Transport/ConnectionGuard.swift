@@ -29,8 +29,10 @@ final class ConnectionGuard {
         var closeWatched = false
         /// The request line of the request being read (see `RequestLine`): `lineLength` bytes
         /// (`lineBuffer` holds the first `lineKept` of them), whole once `lineComplete`. Taken
-        /// from the opening, and from each complete request on, while `awaitingRequestLine`.
-        /// The buffer is reused, so that copying a line costs no allocation.
+        /// from the opening, and from each complete request on, while `awaitingRequestLine`;
+        /// the callback is switched off in between, so that libevent's reading of the header
+        /// lines and the body does not call it. The buffer is reused, so that copying a line
+        /// costs no allocation.
         private var lineBuffer: [UInt8] = []
         private var lineKept = 0
         private var lineLength = 0
@@ -68,16 +70,27 @@ final class ConnectionGuard {
             if lineBuffer.count < kept { lineBuffer = [UInt8](repeating: 0, count: max(kept, 256)) }
             let copied = lineBuffer.withUnsafeMutableBytes { evbuffer_copyout(input, $0.baseAddress, kept) }
             (lineKept, lineLength, lineComplete, hasLine) = (max(copied, 0), length, complete, true)
-            if complete { awaitingRequestLine = false }
+            if complete { awaitRequestLine(false, input) }
+        }
+
+        private func awaitRequestLine(_ awaiting: Bool, _ input: OpaquePointer) {
+            awaitingRequestLine = awaiting
+            guard let inputWatch else { return }
+            if awaiting {
+                evbuffer_cb_set_flags(input, inputWatch, UInt32(EVBUFFER_CB_ENABLED))
+            } else {
+                evbuffer_cb_clear_flags(input, inputWatch, UInt32(EVBUFFER_CB_ENABLED))
+            }
         }
 
         /// A request was read whole: what follows in the input is the next request's line.
         func expectNextRequestLine() {
             hasLine = false
-            awaitingRequestLine = true
+            guard let input = bufferevent_get_input(bufferevent) else { return }
+            awaitRequestLine(true, input)
             // A long line's copy is not kept for the connection's life.
             if lineBuffer.count > ConnectionGuard.partialLineBytes { lineBuffer = [] }
-            readRequestLine(from: bufferevent_get_input(bufferevent))
+            readRequestLine(from: input)
         }
 
         fileprivate func inputChanged(_ input: OpaquePointer, added: Int) {
