@@ -106,6 +106,17 @@ final class UnreadableRequestTests: XCTestCase {
         }
     }
 
+    /// libevent passes on any word as a method; one that is not a token is a malformed line.
+    func testAMethodThatIsNotATokenIs400InTheDialectOfThePath() throws {
+        let (connection, scorecard) = try exchange("GE(T /api/v2/runs/1/records HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(scorecard.status, 400)
+        XCTAssertEqual(scorecard.json, .object(["code": "BAD_REQUEST", "message": "Malformed request line: the method is not a token",
+                                                "details": .object([:])]))
+        try assertClosedAndServing(connection, scorecard)
+        let (_, weave) = try exchange("G\u{7f}T /v2/team/proj/scores HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(weave.json, .object(["detail": "Malformed request line: the method is not a token"]))
+    }
+
     func testAnHTTPVersionAbove1Is400InTheDialectOfThePath() throws {
         let (connection, scorecard) = try exchange("GET /api/v2/runs/1/records HTTP/2.0\r\nHost: x\r\n\r\n")
         XCTAssertEqual(scorecard.status, 400)

@@ -187,8 +187,18 @@ public final class EventLoopHTTPServer {
         let connection = connections.requestArrived(on: evhttp_request_get_connection(raw))
         var request = readRequest(raw)
         let knownMethod = !request.method.isEmpty
-        if !knownMethod { request.method = connection?.requestLine?.method ?? "UNKNOWN" }
+        let unknownMethod = knownMethod ? nil : connection?.requestLine?.method
         connection?.expectNextRequestLine()
+        if !knownMethod {
+            guard let unknownMethod else {
+                // libevent takes any word before the first space for a method; one that is not
+                // an RFC 9110 token makes the request line malformed (as uvicorn's parser holds).
+                reject(raw, UnreadableRequest(problem: .malformedRequestLine("Malformed request line: the method is not a token"),
+                                              path: request.path), on: connection)
+                return
+            }
+            request.method = unknownMethod
+        }
         if connection?.overLimit == true { request.exceededLimit = .connections(limit: limits.maxConnections) }
         var response = respond(request)
         if request.method == "HEAD" { response.body = [] }
@@ -353,11 +363,15 @@ public final class EventLoopHTTPServer {
             libeventStatus: libeventStatus, line: connection?.requestLine, headers: headers,
             headerBytesRead: evalmock_request_headers_size(raw), unreadBytes: unreadBytes,
             unreadHasLineEnd: unreadHasLineEnd, limits: limits)
+        reject(raw, unreadable, on: connection)
+        return true
+    }
+
+    private func reject(_ raw: OpaquePointer, _ unreadable: UnreadableRequest, on connection: ConnectionGuard.Connection?) {
         var response = answerUnreadable(unreadable)
         response.headers.set("Connection", "close")
         connections.responseSent(on: connection)
         send(response, to: raw)
-        return true
     }
 
     /// libevent 2.1 reads no body for HEAD, TRACE, CONNECT and methods it does not know: a body
