@@ -39,10 +39,17 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // Answers the requests libevent 2.1 rejects by itself (see its source file).
+        .target(
+            name: "CEvhttpErrorPage",
+            dependencies: ["CLibevent"],
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
+        ),
         .target(
             name: "EvalmockKit",
             dependencies: [
                 "CLibevent",
+                "CEvhttpErrorPage",
                 "CSQLite",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Collections", package: "swift-collections"),

@@ -145,6 +145,9 @@ struct Serve: ParsableCommand {
             throw ExitCode(1)
         }
         server.stopOnSignals([SIGINT, SIGTERM])
+        if !server.answersRequestsLibeventRejects {
+            ServerLog.warning("libevent answers malformed and oversize requests with its own HTML pages in this build (evhttp_send_error is not interposed)")
+        }
         for line in server.loadedFixtures { ServerLog.info("fixtures loaded: \(line)") }
         let database = server.databaseDescription
         let apis = server.apis.map(\.name).joined(separator: ", ")

@@ -27,7 +27,10 @@ def assert_dialect(api: API, response, status: int, message_part: str) -> None:
     """The error is in the API's own shape, with the status and a message naming the limit."""
     assert response.status_code == status, (response.status_code, response.text)
     assert response.headers["content-type"].startswith("application/json")
-    body = response.json()
+    assert_dialect_body(api, response.json(), message_part)
+
+
+def assert_dialect_body(api: API, body: dict, message_part: str) -> None:
     if api.dialect == "apierror":
         assert set(body) == {"code", "message", "details"}, body
         assert message_part in body["message"], body

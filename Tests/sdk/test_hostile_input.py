@@ -2,13 +2,15 @@
 without a server error, stores nothing it rejected, and stores verbatim what it accepted."""
 from __future__ import annotations
 
+import json
+import socket
 import sqlite3
 import urllib.parse
 
 import pytest
 import requests
 
-from reliability_support import SCALE_GP, SCORECARD_V1, SCORECARD_V2, WEAVE, API, raw_exchange, request_bytes, scale_gp_item, weave_scorer
+from reliability_support import SCALE_GP, SCORECARD_V1, SCORECARD_V2, WEAVE, API, raw_exchange, read_response, request_bytes, scale_gp_item, weave_scorer
 
 
 def writes(server) -> dict:
@@ -168,3 +170,68 @@ def test_very_long_ids_are_stored_and_found(evalmock):
     assert missing.status_code == 404 and "detail" in missing.json()
     v1 = requests.get(evalmock.url + "/v1/run/" + "9" * 5000, headers=SCORECARD_V1.auth)
     assert v1.status_code in (404, 422) and "detail" in v1.json() or "error" in v1.json()
+
+
+# What libevent 2.1 would answer with its own HTML page, answered in the API's dialect instead.
+APIS_BY_NAME = {api.name: api for api in (SCORECARD_V2, SCORECARD_V1, WEAVE, SCALE_GP)}
+
+
+def exchange(server, data: bytes) -> tuple[socket.socket, int, dict, dict]:
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+    sock.sendall(data)
+    status, headers, body = read_response(sock)
+    assert headers["content-type"] == "application/json", headers
+    return sock, status, headers, json.loads(body)
+
+
+def assert_closed_and_serving(server, sock, headers) -> None:
+    assert headers["connection"] == "close"
+    assert sock.recv(1) == b""
+    sock.close()
+    assert requests.get(server.url + "/_evalmock/health").status_code == 200
+
+
+@pytest.mark.parametrize("method", ["QUERY", "PROPFIND", "SEARCH"])
+@pytest.mark.parametrize("api_name", ["scorecard-v2", "scorecard-v1", "weave", "scale-gp"])
+def test_methods_libevent_does_not_know_get_405_with_allow_in_the_dialect(evalmock, api_name, method):
+    api = APIS_BY_NAME[api_name]
+    allow = requests.request("TRACE", evalmock.url + api.read_path, headers=api.auth).headers["allow"]
+    sock, status, headers, body = exchange(evalmock, request_bytes(method, api.read_path, api.auth))
+    assert status == 405 and headers["allow"] == allow, (status, headers, body)
+    if api.dialect == "apierror":
+        assert body == {"code": "METHOD_NOT_ALLOWED", "message": f"{method} is not allowed on {api.read_path}",
+                        "details": {"allowed": [m.strip() for m in allow.split(",")]}}
+    else:
+        assert body == {"detail": "Method Not Allowed"}
+    # The connection stays usable.
+    sock.sendall(request_bytes("GET", api.read_path, api.auth))
+    assert read_response(sock)[0] < 500
+    sock.close()
+
+
+def test_a_malformed_request_line_gets_the_control_apis_400(evalmock):
+    sock, status, headers, body = exchange(evalmock, b"GARBAGE\r\nHost: x\r\n\r\n")
+    assert status == 400 and body == {"error": "malformed_request_line", "message": "Malformed request line"}
+    assert_closed_and_serving(evalmock, sock, headers)
+
+
+@pytest.mark.parametrize("version", ["HTTP/2.0", "HTTP/3", "HTTQ/1.1"])
+@pytest.mark.parametrize("api_name", ["scorecard-v2", "scale-gp"])
+def test_an_unsupported_http_version_gets_400_in_the_dialect(evalmock, api_name, version):
+    api = APIS_BY_NAME[api_name]
+    sock, status, headers, body = exchange(evalmock, f"GET {api.read_path} {version}\r\nHost: x\r\n\r\n".encode())
+    message = f"Unsupported HTTP version '{version}'"
+    assert status == 400
+    assert body == ({"code": "BAD_REQUEST", "message": message, "details": {}} if api.dialect == "apierror" else {"detail": message})
+    assert_closed_and_serving(evalmock, sock, headers)
+
+
+@pytest.mark.parametrize("api_name", ["scorecard-v2", "scorecard-v1", "weave", "scale-gp"])
+def test_a_malformed_header_line_gets_400_in_the_dialect(evalmock, api_name):
+    api = APIS_BY_NAME[api_name]
+    data = request_bytes("GET", api.read_path, api.auth).replace(b"Host: 127.0.0.1", b"Host 127.0.0.1")
+    sock, status, headers, body = exchange(evalmock, data)
+    assert status == 400
+    message = "Malformed header line"
+    assert body == ({"code": "BAD_REQUEST", "message": message, "details": {}} if api.dialect == "apierror" else {"detail": message})
+    assert_closed_and_serving(evalmock, sock, headers)

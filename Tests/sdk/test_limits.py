@@ -1,6 +1,6 @@
-"""Issue 9, limits: each configurable, each answered in the API's own error dialect (or, where
-libevent answers before evalmock's code runs, as documented in the README's limits table), and
-none of them a crash."""
+"""Issue 9, limits: each configurable, each answered in the API's own error dialect (also past
+the point where libevent stops reading, see the README's limits table), and none of them a
+crash."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 
-from reliability_support import APIS, SCALE_GP, SCORECARD_V2, assert_dialect, raw_exchange, read_response, request_bytes, scale_gp_item
+from reliability_support import APIS, SCALE_GP, SCORECARD_V2, assert_dialect, assert_dialect_body, raw_exchange, read_response, request_bytes, scale_gp_item
 
 LIMITS = ("--max-header-bytes", "2048", "--max-uri-bytes", "1024", "--max-body-bytes", "4096",
           "--max-json-depth", "8", "--max-batch-items", "3")
@@ -43,11 +43,38 @@ def test_unknown_routes_get_the_limit_answer_of_the_api_owning_the_prefix(limite
     assert_dialect(api, response, 414, "URI is longer")
 
 
-def test_beyond_four_times_the_header_limit_libevent_answers_first(limited):
-    """Above 4x max(header, URI) limit libevent stops reading the head and sends its own 400."""
-    answer = raw_exchange(limited.port, request_bytes("GET", SCORECARD_V2.read_path, {**SCORECARD_V2.auth, "X-Padding": "a" * 9000}))
-    assert answer.startswith(b"HTTP/1.1 400 Bad Request")
-    assert requests.get(limited.url + SCORECARD_V2.read_path, headers=SCORECARD_V2.auth).status_code == 200
+@pytest.mark.parametrize("api", APIS, ids=lambda api: api.name)
+def test_beyond_four_times_the_header_limit_libevent_stops_reading_and_the_answer_is_431_in_the_dialect(limited, api):
+    """Above 4x max(header, URI) limit libevent stops reading the head; the answer is still the API's."""
+    with socket.create_connection(("127.0.0.1", limited.port), timeout=5) as sock:
+        sock.sendall(request_bytes("GET", api.read_path, {**api.auth, "X-Padding": "a" * 9000}))
+        status, headers, body = read_response(sock)
+        assert status == 431 and headers["connection"] == "close", (status, body)
+        assert headers["content-type"] == "application/json"
+        assert_dialect_body(api, json.loads(body), "header fields are larger than 2048 bytes")
+        assert sock.recv(1) == b""  # closed
+    assert requests.get(limited.url + api.read_path, headers=api.auth).status_code < 500
+
+
+@pytest.mark.parametrize("api", APIS, ids=lambda api: api.name)
+def test_a_request_line_beyond_four_times_the_uri_limit_gets_414_in_the_dialect(limited, api):
+    answer = raw_exchange(limited.port, request_bytes("GET", api.read_path + "?pad=" + "x" * 9000, api.auth))
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 414 URI Too Long"), answer[:200]
+    assert_dialect_body(api, json.loads(body), "URI is longer than 1024 bytes")
+
+
+@pytest.mark.parametrize("api", APIS, ids=lambda api: api.name)
+def test_a_body_far_beyond_the_limit_gets_413_in_the_dialect_before_it_is_read(limited, api):
+    """Above 4x the body limit libevent stops reading at the Content-Length; nothing is stored."""
+    before = requests.get(limited.url + "/_evalmock/health").json()["apis"]
+    head = request_bytes("POST", api.read_path, {**api.auth, "Content-Type": "application/json"}, b"").replace(
+        b"Content-Length: 0", b"Content-Length: 1000000000")
+    answer = raw_exchange(limited.port, head + b'{"a":' + b" " * 1000)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413 Payload Too Large") and b"Connection: close" in head, answer[:300]
+    assert_dialect_body(api, json.loads(body), "Request body is larger than 4096 bytes")
+    assert requests.get(limited.url + "/_evalmock/health").json()["apis"] == before
 
 
 @pytest.mark.parametrize("api", APIS, ids=lambda api: api.name)

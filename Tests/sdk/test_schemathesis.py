@@ -3,9 +3,8 @@ response-schema, status-code, content-type and no-server-error checks. Each run 
 a number of examples per operation and a fixed seed (EVALMOCK_SCHEMATHESIS_SEED picks another,
 EVALMOCK_SCHEMATHESIS_EXAMPLES more examples), so the suite stays fast and repeatable.
 
-Exclusions, each explained where it is made: Tests/schemathesis/schemathesis.toml (the QUERY
-method), Tests/schemathesis/weave-operations.toml (not_a_server_error for Weave's score_create,
-which documents its 500) and
+Exclusions, each explained where it is made: Tests/schemathesis/weave-operations.toml
+(not_a_server_error for Weave's score_create, which documents its 500) and
 Tests/schemathesis/evalmock_hooks.py (Scorecard v1 bodies with integers beyond 64 bits).
 """
 from __future__ import annotations

@@ -42,6 +42,34 @@ final class ControlledEmulator {
         return response
     }
 
+    /// A request the transport could not read: answered in the dialect of the API its path
+    /// belongs to, or in evalmock's own JSON when it has no path or a control endpoint's. It is
+    /// not journaled (it never became a request), but it is logged.
+    func respond(toUnreadable request: UnreadableRequest) -> HTTPResponse {
+        let response: HTTPResponse
+        if let path = request.path, !ControlEndpoints.owns(path) {
+            response = namespaces.main.pipeline.respond(toUnreadable: request, path: path)
+        } else {
+            response = ControlEndpoints.error(request.problem.status, Self.controlErrorCode(request.problem), request.problem.message)
+        }
+        log.info("request", metadata: [
+            "method": .string(request.method ?? "-"), "path": .string(request.path ?? "-"),
+            "status": .string(String(response.status)), "problem": .string(request.problem.message),
+        ])
+        return response
+    }
+
+    private static func controlErrorCode(_ problem: UnreadableRequest.Problem) -> String {
+        switch problem {
+        case .malformedRequestLine: return "malformed_request_line"
+        case .malformedHeader: return "malformed_header"
+        case .exceeded(.uriBytes): return "uri_too_long"
+        case .exceeded: return "header_fields_too_large"
+        case .bodyBytes: return "payload_too_large"
+        case .expectation: return "expectation_failed"
+        }
+    }
+
     private func emulate(_ request: HTTPRequest, started: UInt64) -> HTTPResponse {
         let namespace: String
         switch NamespaceRegistry.select(request) {

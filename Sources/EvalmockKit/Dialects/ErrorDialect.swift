@@ -9,6 +9,8 @@ public protocol ErrorDialect: Sendable {
     func notFound(method: String, path: String) -> HTTPResponse
     func methodNotAllowed(method: String, path: String, allowed: [String]) -> HTTPResponse
     func payloadTooLarge(limit: Int) -> HTTPResponse
+    /// 400: a request line or header the server could not read (`problem` says which).
+    func malformedRequest(_ problem: String) -> HTTPResponse
     /// A request over one of the other limits (headers, URI, batch items, connections), with
     /// `limit.status`.
     func limitExceeded(_ limit: ExceededLimit) -> HTTPResponse

@@ -63,6 +63,12 @@ public struct FastAPIErrorDialect: ErrorDialect {
         Self.detail(413, .string("Request body is larger than \(limit) bytes"))
     }
 
+    /// uvicorn answers these itself, in plain text, before FastAPI sees them; evalmock keeps to
+    /// the JSON form every other answer of the service has.
+    public func malformedRequest(_ problem: String) -> HTTPResponse {
+        Self.detail(400, .string(problem))
+    }
+
     /// Starlette's `HTTPException` form, as a FastAPI service raises its own limits.
     public func limitExceeded(_ limit: ExceededLimit) -> HTTPResponse {
         Self.detail(limit.status, .string(limit.message))

@@ -46,6 +46,10 @@ struct ScorecardErrorDialect: ErrorDialect {
                       details: ["limitBytes": .int(limit)])
     }
 
+    func malformedRequest(_ problem: String) -> HTTPResponse {
+        Self.apiError(400, code: "BAD_REQUEST", message: problem)
+    }
+
     func limitExceeded(_ limit: ExceededLimit) -> HTTPResponse {
         let code: String
         var details: JSONValue.JSONObject = [:]

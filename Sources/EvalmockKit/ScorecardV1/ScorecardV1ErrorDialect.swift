@@ -35,6 +35,7 @@ struct ScorecardV1ErrorDialect: ErrorDialect {
     func notFound(method: String, path: String) -> HTTPResponse { fastAPI.notFound(method: method, path: path) }
     func methodNotAllowed(method: String, path: String, allowed: [String]) -> HTTPResponse { fastAPI.methodNotAllowed(method: method, path: path, allowed: allowed) }
     func payloadTooLarge(limit: Int) -> HTTPResponse { fastAPI.payloadTooLarge(limit: limit) }
+    func malformedRequest(_ problem: String) -> HTTPResponse { fastAPI.malformedRequest(problem) }
     func limitExceeded(_ limit: ExceededLimit) -> HTTPResponse { fastAPI.limitExceeded(limit) }
     func notImplemented(operationId: String) -> HTTPResponse { fastAPI.notImplemented(operationId: operationId) }
 

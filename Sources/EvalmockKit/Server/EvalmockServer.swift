@@ -48,7 +48,8 @@ public final class EvalmockServer: @unchecked Sendable {
         self.accessLog = accessLog
         let front = ControlledEmulator(namespaces: namespaces, journal: journal, faults: faults, control: control,
                                        logLevel: configuration.logLevel, accessLog: accessLog)
-        self.transport = try EventLoopHTTPServer(limits: configuration.limits, respond: front.respond(to:))
+        self.transport = try EventLoopHTTPServer(limits: configuration.limits, respond: front.respond(to:),
+                                                  answerUnreadable: front.respond(toUnreadable:))
         if accessLog.isEnabled { transport.afterRequests = accessLog.flush }
         if configuration.groupCommit {
             // After migrations, fixtures and the control tables, which commit on their own.
@@ -66,6 +67,10 @@ public final class EvalmockServer: @unchecked Sendable {
     }
 
     public func stopOnSignals(_ signals: [Int32]) { transport.stopOnSignals(signals) }
+
+    /// Whether requests libevent rejects by itself (malformed, past its size limits) are
+    /// answered by evalmock in the APIs' dialects rather than by libevent's HTML pages.
+    public var answersRequestsLibeventRejects: Bool { EventLoopHTTPServer.answersRequestsLibeventRejects }
 
     /// Serves until `stop()` or a registered signal.
     public func run() {

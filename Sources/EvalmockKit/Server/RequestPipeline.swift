@@ -97,6 +97,18 @@ public final class RequestPipeline {
         }
     }
 
+    /// The answer to a request the transport could not read, in the dialect of the API owning
+    /// its path (the caller checks that it has one).
+    public func respond(toUnreadable request: UnreadableRequest, path: String) -> HTTPResponse {
+        let dialect = owner(of: router.match(method: request.method ?? "GET", path: path), path: path).errorDialect
+        switch request.problem {
+        case .malformedRequestLine(let problem), .malformedHeader(let problem): return dialect.malformedRequest(problem)
+        case .exceeded(let limit): return dialect.limitExceeded(limit)
+        case .bodyBytes(let limit): return dialect.payloadTooLarge(limit: limit)
+        case .expectation: return dialect.forcedError(status: 417)
+        }
+    }
+
     /// A raw route: the body-size limit, then the handler (no authentication, no validation).
     private func respond(to request: HTTPRequest, raw route: RawRoute, of api: EmulatedAPI,
                          pathParameters: [String: String], mountPrefix: String) -> HTTPResponse {

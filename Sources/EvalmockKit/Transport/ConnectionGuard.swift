@@ -15,6 +15,10 @@ import Glibc
 /// request) or when the deadline passes. A connection that a client closes before completing a
 /// request is therefore counted until its deadline.
 ///
+/// Each connection also keeps a copy of the request line being read (`RequestLine`), taken by a
+/// callback on its input buffer while a line is due: the one thing libevent does not keep of
+/// an unknown method or a request it rejects.
+///
 /// Everything here runs on the event-loop thread.
 final class ConnectionGuard {
     final class Connection {
@@ -23,6 +27,20 @@ final class ConnectionGuard {
         let overLimit: Bool
         var deadline: OpaquePointer?
         var closeWatched = false
+        /// The request line of the request being read (see `RequestLine`): `lineLength` bytes
+        /// (`lineBuffer` holds the first `lineKept` of them), whole once `lineComplete`. Taken
+        /// from the opening, and from each complete request on, while `awaitingRequestLine`;
+        /// the callback is switched off in between, so that libevent's reading of the header
+        /// lines and the body does not call it. The buffer is reused, so that copying a line
+        /// costs no allocation.
+        private var lineBuffer: [UInt8] = []
+        private var lineKept = 0
+        private var lineLength = 0
+        private var lineComplete = false
+        private var hasLine = false
+        private var awaitingRequestLine = true
+        /// The callback on the input buffer that copies request lines.
+        var inputWatch: OpaquePointer?
         unowned let owner: ConnectionGuard
 
         init(bufferevent: OpaquePointer, overLimit: Bool, owner: ConnectionGuard) {
@@ -30,15 +48,70 @@ final class ConnectionGuard {
             self.overLimit = overLimit
             self.owner = owner
         }
+
+        var requestLine: RequestLine? {
+            guard hasLine else { return nil }
+            return RequestLine(bytes: Array(lineBuffer[..<lineKept]), complete: lineComplete, length: lineLength)
+        }
+
+        /// Copies the request line if the input holds it (or the start of it). libevent reads
+        /// each request line from the input buffer only when its end has arrived, and every
+        /// arrival passes through `inputChanged` first, so the copy is made before it.
+        fileprivate func readRequestLine(from input: OpaquePointer) {
+            let available = evbuffer_get_length(input)
+            guard available > 0 else { return }
+            var endLength = 0
+            let end = evbuffer_search_eol(input, nil, &endLength, EVBUFFER_EOL_CRLF)
+            let complete = end.pos >= 0
+            let length = complete ? end.pos : available
+            // A line past libevent's ceiling is rejected whole; its start is enough to find the
+            // API it was meant for.
+            let kept = complete ? min(length, owner.maxLineBytes) : min(length, ConnectionGuard.partialLineBytes)
+            if lineBuffer.count < kept { lineBuffer = [UInt8](repeating: 0, count: max(kept, 256)) }
+            let copied = lineBuffer.withUnsafeMutableBytes { evbuffer_copyout(input, $0.baseAddress, kept) }
+            (lineKept, lineLength, lineComplete, hasLine) = (max(copied, 0), length, complete, true)
+            if complete { awaitRequestLine(false, input) }
+        }
+
+        private func awaitRequestLine(_ awaiting: Bool, _ input: OpaquePointer) {
+            awaitingRequestLine = awaiting
+            guard let inputWatch else { return }
+            if awaiting {
+                evbuffer_cb_set_flags(input, inputWatch, UInt32(EVBUFFER_CB_ENABLED))
+            } else {
+                evbuffer_cb_clear_flags(input, inputWatch, UInt32(EVBUFFER_CB_ENABLED))
+            }
+        }
+
+        /// A request was read whole: what follows in the input is the next request's line.
+        func expectNextRequestLine() {
+            hasLine = false
+            guard let input = bufferevent_get_input(bufferevent) else { return }
+            awaitRequestLine(true, input)
+            // A long line's copy is not kept for the connection's life.
+            if lineBuffer.count > ConnectionGuard.partialLineBytes { lineBuffer = [] }
+            readRequestLine(from: input)
+        }
+
+        fileprivate func inputChanged(_ input: OpaquePointer, added: Int) {
+            if awaitingRequestLine, added > 0 { readRequestLine(from: input) }
+        }
     }
 
+    /// How much of a request line still arriving is kept (enough for its method and the
+    /// leading segments of its path).
+    static let partialLineBytes = 4096
+
     private let limits: TransportLimits
+    /// libevent's ceiling for the request line and headers; a longer line is kept to this length.
+    let maxLineBytes: Int
     /// Connections not yet released, by bufferevent. The reference the guard holds on each
     /// bufferevent (and evhttp's, while the connection lives) keeps these pointers unique.
     private var open: [OpaquePointer: Connection] = [:]
 
     init(limits: TransportLimits) {
         self.limits = limits
+        self.maxLineBytes = max(limits.maxHeaderBytes, limits.maxURIBytes) * TransportLimits.headerCeilingFactor
     }
 
     /// Installs the guard on `http`; `self` must outlive it.
@@ -61,6 +134,10 @@ final class ConnectionGuard {
             connection.owner.deadlinePassed(connection)
         }, Unmanaged.passUnretained(connection).toOpaque())
         open[bufferevent] = connection
+        connection.inputWatch = evbuffer_add_cb(bufferevent_get_input(bufferevent), { input, info, context in
+            guard let input, let info, let context else { return }
+            Unmanaged<Connection>.fromOpaque(context).takeUnretainedValue().inputChanged(input, added: info.pointee.n_added)
+        }, Unmanaged.passUnretained(connection).toOpaque())
         arm(connection)
         return bufferevent
     }
@@ -115,6 +192,10 @@ final class ConnectionGuard {
         if let deadline = connection.deadline {
             event_free(deadline)
             connection.deadline = nil
+        }
+        if let inputWatch = connection.inputWatch {
+            evbuffer_remove_cb_entry(bufferevent_get_input(connection.bufferevent), inputWatch)
+            connection.inputWatch = nil
         }
         bufferevent_decref(connection.bufferevent)
     }

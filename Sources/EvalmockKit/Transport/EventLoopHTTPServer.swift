@@ -1,3 +1,4 @@
+import CEvhttpErrorPage
 import CLibevent
 #if canImport(Glibc)
 import Glibc
@@ -42,15 +43,20 @@ public enum TransportError: Error, CustomStringConvertible {
 }
 
 /// The HTTP listener: libevent's evhttp on one event loop. Each request is read whole, handed
-/// to `respond` on the loop thread, and answered exactly once. Every `Unmanaged` and
-/// `@convention(c)` detail stays in this file.
+/// to `respond` on the loop thread, and answered exactly once. A request libevent gives up on
+/// (malformed, past its size limits) goes to `answerUnreadable` instead of libevent's HTML
+/// page (see `LibeventErrorPages`). Every `Unmanaged` and `@convention(c)` detail stays in
+/// the Transport folder.
 public final class EventLoopHTTPServer {
     public typealias Responder = (HTTPRequest) -> HTTPResponse
+    /// Words the answer to a request libevent could not read (see `UnreadableRequest`).
+    public typealias UnreadableResponder = (UnreadableRequest) -> HTTPResponse
 
     private let base: OpaquePointer
     private let http: OpaquePointer
     private let limits: TransportLimits
     private let respond: Responder
+    private let answerUnreadable: UnreadableResponder
     private let connections: ConnectionGuard
     private var signalEvents: [OpaquePointer] = []
     /// Holds replies until their writes are committed (group commit); nil sends at once.
@@ -63,7 +69,7 @@ public final class EventLoopHTTPServer {
     public var afterRequests: (() -> Void)?
     private var afterRequestsPending = false
 
-    public init(limits: TransportLimits, respond: @escaping Responder) throws {
+    public init(limits: TransportLimits, respond: @escaping Responder, answerUnreadable: @escaping UnreadableResponder) throws {
         EventLoopHTTPServer.enableThreadSupport
         guard let base = event_base_new() else { throw TransportError.cannotCreateEventBase }
         // Priorities 0–2: connections run at libevent's default (1), the reply release at 2, so
@@ -77,14 +83,17 @@ public final class EventLoopHTTPServer {
         self.http = http
         self.limits = limits
         self.respond = respond
+        self.answerUnreadable = answerUnreadable
         self.connections = ConnectionGuard(limits: limits)
         connections.install(on: http)
 
         let methods = EVHTTP_REQ_GET.rawValue | EVHTTP_REQ_POST.rawValue | EVHTTP_REQ_HEAD.rawValue
             | EVHTTP_REQ_PUT.rawValue | EVHTTP_REQ_DELETE.rawValue | EVHTTP_REQ_PATCH.rawValue
             | EVHTTP_REQ_OPTIONS.rawValue | EVHTTP_REQ_TRACE.rawValue | EVHTTP_REQ_CONNECT.rawValue
-        // Every method libevent parses reaches the router, which answers 405 in the API's dialect
-        // (with `Allow`), as the real services do; otherwise libevent sends its own HTML 501.
+            | Self.unknownMethod
+        // Every method reaches the router, which answers 405 in the API's dialect (with
+        // `Allow`), as the real services do; libevent would answer one left out of this mask
+        // with its HTML 501.
         evhttp_set_allowed_methods(http, UInt16(methods))
         evhttp_set_max_body_size(http, Int(limits.maxBodyBytes * TransportLimits.bodyCeilingFactor))
         evhttp_set_max_headers_size(http, max(limits.maxHeaderBytes, limits.maxURIBytes) * TransportLimits.headerCeilingFactor)
@@ -104,9 +113,11 @@ public final class EventLoopHTTPServer {
             }
         }, Unmanaged.passUnretained(self).toOpaque())
         if let releaseEvent { event_priority_set(releaseEvent, 2) }
+        LibeventErrorPages.register(self, base: base)
     }
 
     deinit {
+        LibeventErrorPages.unregister(base: base)
         for event in signalEvents { event_free(event) }
         if let releaseEvent { event_free(releaseEvent) }
         evhttp_free(http)
@@ -118,6 +129,14 @@ public final class EventLoopHTTPServer {
     /// must outlive every server: a Swift string's temporary C string put garbage in that
     /// header once a response without one (an upload's empty 200) was sent.
     nonisolated(unsafe) private static let defaultContentType: UnsafeMutablePointer<CChar> = strdup("application/json")
+
+    /// See `LibeventErrorPages.interposed`.
+    public static var answersRequestsLibeventRejects: Bool { LibeventErrorPages.interposed }
+
+    /// libevent 2.1's type for a method it does not know (`EVHTTP_REQ_UNKNOWN_` in its
+    /// http-internal.h). Its 16-bit mask of allowed methods has room for it, and a request of
+    /// this type is then passed on like any other; its name comes from `RequestLine`.
+    private static let unknownMethod: UInt32 = 1 << 15
 
     /// libevent must be told to use pthreads before any base exists, so that `stop()` may be
     /// called from another thread (tests run the loop on a background thread).
@@ -181,6 +200,19 @@ public final class EventLoopHTTPServer {
     private func handle(_ raw: OpaquePointer) {
         let connection = connections.requestArrived(on: evhttp_request_get_connection(raw))
         var request = readRequest(raw)
+        let knownMethod = !request.method.isEmpty
+        let unknownMethod = knownMethod ? nil : connection?.requestLine?.method
+        connection?.expectNextRequestLine()
+        if !knownMethod {
+            guard let unknownMethod else {
+                // libevent takes any word before the first space for a method; one that is not
+                // an RFC 9110 token makes the request line malformed (as uvicorn's parser holds).
+                reject(raw, UnreadableRequest(problem: .malformedRequestLine("Malformed request line: the method is not a token"),
+                                              path: request.path), on: connection)
+                return
+            }
+            request.method = unknownMethod
+        }
         if connection?.overLimit == true { request.exceededLimit = .connections(limit: limits.maxConnections) }
         var response = respond(request)
         if afterRequests != nil, !afterRequestsPending, let releaseEvent {
@@ -188,7 +220,7 @@ public final class EventLoopHTTPServer {
             if heldReplies.isEmpty { event_active(releaseEvent, 0, 0) }
         }
         if request.method == "HEAD" { response.body = [] }
-        if Self.leavesBodyUnread(request) { response.headers.set("Connection", "close") }
+        if Self.leavesBodyUnread(request, knownMethod: knownMethod) { response.headers.set("Connection", "close") }
         // The deadline restarts now, whether the reply goes out at once, later, or after the
         // group commit.
         connections.responseSent(on: connection)
@@ -284,15 +316,7 @@ public final class EventLoopHTTPServer {
             if let q = evhttp_uri_get_query(uri) { query = String(cString: q) }
         }
         var headers = HTTPHeaders()
-        if let input = evhttp_request_get_input_headers(raw) {
-            var field = input.pointee.tqh_first
-            while let current = field {
-                if let key = current.pointee.key, let value = current.pointee.value {
-                    headers.add(String(cString: key), String(cString: value))
-                }
-                field = current.pointee.next.tqe_next
-            }
-        }
+        if let input = evhttp_request_get_input_headers(raw) { headers = Self.headers(input) }
         var body: [UInt8] = []
         if let buffer = evhttp_request_get_input_buffer(raw) {
             let length = evbuffer_get_length(buffer)
@@ -304,6 +328,18 @@ public final class EventLoopHTTPServer {
             }
         }
         return HTTPRequest(method: method, path: path, rawQuery: query, headers: headers, body: body)
+    }
+
+    private static func headers(_ input: UnsafeMutablePointer<evkeyvalq>) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        var field = input.pointee.tqh_first
+        while let current = field {
+            if let key = current.pointee.key, let value = current.pointee.value {
+                headers.add(String(cString: key), String(cString: value))
+            }
+            field = current.pointee.next.tqe_next
+        }
+        return headers
     }
 
     private func send(_ response: HTTPResponse, to raw: OpaquePointer) {
@@ -322,16 +358,51 @@ public final class EventLoopHTTPServer {
         evbuffer_free(buffer)
     }
 
-    /// libevent 2.1 reads no body for HEAD, TRACE and CONNECT: a body sent with one stays in
-    /// the buffer and would be parsed as the next request line (libevent then answers 501 to a
-    /// request the client never sent). Closing the connection after the answer discards it.
-    private static func leavesBodyUnread(_ request: HTTPRequest) -> Bool {
-        guard ["HEAD", "TRACE", "CONNECT"].contains(request.method) else { return false }
+    // MARK: - A request libevent could not read
+
+    /// Answers, in place of libevent's HTML page, a request libevent gave up on (see
+    /// CEvhttpErrorPage): its status says why, the connection's copy of the request line says
+    /// what the request was for. The connection is closed after the answer, as libevent does:
+    /// what follows in its input cannot be trusted to start a request.
+    func answerUnreadable(_ raw: OpaquePointer, libeventStatus: Int) -> Bool {
+        guard [400, 413, 417].contains(libeventStatus) else { return false }
+        let evcon = evhttp_request_get_connection(raw)
+        let connection = connections.requestArrived(on: evcon)
+        var headers = HTTPHeaders()
+        if let input = evhttp_request_get_input_headers(raw) { headers = Self.headers(input) }
+        var unreadBytes = 0
+        var unreadHasLineEnd = false
+        if let evcon, let bufferevent = evhttp_connection_get_bufferevent(evcon), let input = bufferevent_get_input(bufferevent) {
+            unreadBytes = evbuffer_get_length(input)
+            var endLength = 0
+            unreadHasLineEnd = evbuffer_search_eol(input, nil, &endLength, EVBUFFER_EOL_CRLF).pos >= 0
+        }
+        let unreadable = UnreadableRequest.classify(
+            libeventStatus: libeventStatus, line: connection?.requestLine, headers: headers,
+            headerBytesRead: evalmock_request_headers_size(raw), unreadBytes: unreadBytes,
+            unreadHasLineEnd: unreadHasLineEnd, limits: limits)
+        reject(raw, unreadable, on: connection)
+        return true
+    }
+
+    private func reject(_ raw: OpaquePointer, _ unreadable: UnreadableRequest, on connection: ConnectionGuard.Connection?) {
+        var response = answerUnreadable(unreadable)
+        response.headers.set("Connection", "close")
+        connections.responseSent(on: connection)
+        send(response, to: raw)
+    }
+
+    /// libevent 2.1 reads no body for HEAD, TRACE, CONNECT and methods it does not know: a body
+    /// sent with one stays in the buffer and would be parsed as the next request line (and
+    /// answered as a request the client never sent). Closing the connection after the answer
+    /// discards it.
+    private static func leavesBodyUnread(_ request: HTTPRequest, knownMethod: Bool) -> Bool {
+        guard !knownMethod || ["HEAD", "TRACE", "CONNECT"].contains(request.method) else { return false }
         if request.headers["Transfer-Encoding"] != nil { return true }
         return request.headers["Content-Length"].map { $0.filter { $0 != " " } != "0" } ?? false
     }
 
-        private static func methodName(_ command: evhttp_cmd_type) -> String {
+    private static func methodName(_ command: evhttp_cmd_type) -> String {
         switch command {
         case EVHTTP_REQ_GET: return "GET"
         case EVHTTP_REQ_POST: return "POST"
@@ -342,7 +413,7 @@ public final class EventLoopHTTPServer {
         case EVHTTP_REQ_TRACE: return "TRACE"
         case EVHTTP_REQ_CONNECT: return "CONNECT"
         case EVHTTP_REQ_PATCH: return "PATCH"
-        default: return "UNKNOWN"
+        default: return ""
         }
     }
 }
