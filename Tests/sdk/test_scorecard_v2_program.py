@@ -155,3 +155,14 @@ def test_unknown_ids_of_every_kind_are_404_api_errors(evalmock, check, call, mes
         call(client(evalmock, check))
     body = raised.value.body
     assert body["code"] == "NOT_FOUND" and message in body["message"], body
+
+
+def test_no_body_where_every_variant_requires_members_is_a_400_and_stores_nothing(evalmock, scorecard_spec):
+    headers = {"Authorization": f"Bearer {API_KEY}"}
+    project = httpx.post(f"{evalmock.url}/api/v2/projects", headers=headers, json={"name": "p", "description": "d"}).json()
+    for body in [None, b"", b"  "]:
+        response = httpx.post(f"{evalmock.url}/api/v2/projects/{project['id']}/metrics", headers=headers, content=body)
+        assert response.status_code == 400 and response.json()["details"]["errors"][0]["in"] == "body", response.text
+        scorecard_spec.assert_response("/projects/{projectId}/metrics", "post", response)
+    listed = httpx.get(f"{evalmock.url}/api/v2/projects/{project['id']}/metrics", headers=headers).json()
+    assert listed["data"] == [] and listed["total"] == 0

@@ -52,9 +52,11 @@ public struct OperationInputValidator: Sendable {
         var bodyWasCoerced = true
         if let rule = operation.body {
             if request.body.allSatisfy(Self.isWhitespace) {
-                // OpenAPI bodies are optional unless marked required, but a schema that requires
-                // properties cannot be satisfied by no body at all.
-                if rule.required || !rule.schema.required.isEmpty {
+                // OpenAPI bodies are optional unless marked required, but an object schema that
+                // not even `{}` satisfies (required properties, or a union whose every branch
+                // requires some, as Scorecard's nine Metric variants do) cannot be satisfied by
+                // no body at all.
+                if rule.required || (rule.schema.type != .array && !schemaValidator.isValid(.object([:]), against: rule.schema)) {
                     issues.append(ValidationIssue(location: [.key("body")], kind: .missing, input: nil))
                 }
             } else if schemaValidator.coercion == .pydanticLax, Self.declaresOtherThanJSON(request.headers["Content-Type"]) {
