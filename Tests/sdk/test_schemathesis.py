@@ -10,6 +10,7 @@ Tests/schemathesis/evalmock_hooks.py (Scorecard v1 bodies with integers beyond 6
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -24,11 +25,20 @@ HOOKS = REPO / "Tests" / "schemathesis"
 # answers 501 NOT_IMPLEMENTED on purpose (README), which no conformance check could accept.
 SCORECARD_V2_EMULATED = ["createRecord", "listRecords", "deleteRecord", "listRecordTags", "createRecordTag", "deleteRecordTag"]
 
+# Weave: the trace-server routes derived by openapi/derive/weave_trace_server.py (issue 21) answer
+# 501 until they are emulated; they are left out by their mark. Drop this when they are served.
+WEAVE_NOT_YET_EMULATED = sorted(
+    operation["operationId"]
+    for item in json.loads((OPENAPI / "weave.json").read_text(encoding="utf-8"))["paths"].values()
+    for operation in item.values()
+    if isinstance(operation, dict) and operation.get("x-evalmock-derived"))
+
 APIS = {
     "scorecard-v1": ("", ["-H", "X-API-Key: ak_schemathesis"], []),
     "scorecard-v2": ("/api/v2", ["-H", "Authorization: Bearer ak_schemathesis"],
                      [arg for op in SCORECARD_V2_EMULATED for arg in ("--include-operation-id", op)]),
-    "weave": ("", ["-a", "api:schemathesis"], []),
+    "weave": ("", ["-a", "api:schemathesis"],
+              [arg for op in WEAVE_NOT_YET_EMULATED for arg in ("--exclude-operation-id", op)]),
     "scale-gp": ("", ["-H", "x-api-key: schemathesis"], []),
 }
 
