@@ -9,6 +9,7 @@ Tests/schemathesis/evalmock_hooks.py (Scorecard v1 bodies with integers beyond 6
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -19,10 +20,19 @@ from conftest import OPENAPI, REPO
 
 HOOKS = REPO / "Tests" / "schemathesis"
 
+# Weave: the trace-server routes derived by openapi/derive/weave_trace_server.py (issue 21) answer
+# 501 until they are emulated; they are left out by their mark. Drop this when they are served.
+WEAVE_NOT_YET_EMULATED = sorted(
+    operation["operationId"]
+    for item in json.loads((OPENAPI / "weave.json").read_text(encoding="utf-8"))["paths"].values()
+    for operation in item.values()
+    if isinstance(operation, dict) and operation.get("x-evalmock-derived"))
+
 APIS = {
     "scorecard-v1": ("", ["-H", "X-API-Key: ak_schemathesis"], []),
     "scorecard-v2": ("/api/v2", ["-H", "Authorization: Bearer ak_schemathesis"], []),
-    "weave": ("", ["-a", "api:schemathesis"], []),
+    "weave": ("", ["-a", "api:schemathesis"],
+              [arg for op in WEAVE_NOT_YET_EMULATED for arg in ("--exclude-operation-id", op)]),
     "scale-gp": ("", ["-H", "x-api-key: schemathesis"], []),
 }
 
