@@ -14,9 +14,27 @@ public final class ResourceCollection {
     /// What a successful DELETE answers, e.g. Scorecard's `{"success": true}`.
     private let deleted: JSONValue
     private var kinds: [String: ResourceKind] = [:]
-    /// Kinds whose schema has no `id` member (a Score is named by its record and metric):
-    /// their answers leave the stored id out.
-    private var anonymous: Set<String> = []
+    /// What each kind's schema says of its members, read on the kind's first use (compiling
+    /// every declared schema at start-up would make start-up grow with the documents).
+    private struct Shape {
+        /// The schema's members in its order: answers are written in this order.
+        let order: [String]
+        /// Each member's position: telling that a document is already in order needs no new
+        /// object (a create's body usually is).
+        let positions: [String: Int]
+        /// No `id` member (a Score is named by its record and metric): answers leave it out.
+        let anonymous: Bool
+    }
+    private var shapes: [String: Shape] = [:]
+
+    private func shape(_ kindName: String) -> Shape {
+        if let known = shapes[kindName] { return known }
+        let order = kinds[kindName].flatMap { specification.componentSchema($0.schema) }.map { Self.properties(of: $0) } ?? []
+        let shape = Shape(order: order, positions: Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first }),
+                          anonymous: !order.contains("id"))
+        shapes[kindName] = shape
+        return shape
+    }
     private var order: [String] = []
     private let completion = SchemaCompletion()
 
@@ -33,14 +51,16 @@ public final class ResourceCollection {
     public func declare(_ kind: ResourceKind) throws {
         func problem(_ text: String) -> ResourceDeclarationError { ResourceDeclarationError(kind: kind.name, problem: text) }
         guard kinds[kind.name] == nil else { throw problem("is declared twice") }
-        guard let schema = specification.componentSchema(kind.schema) else { throw problem("its schema \(kind.schema) is not in the document") }
-        if !Self.properties(of: schema).contains("id") { anonymous.insert(kind.name) }
+        guard specification.componentSchemaNames.contains(kind.schema) else { throw problem("its schema \(kind.schema) is not in the document") }
         if let parent = kind.parent, kinds[parent.kind] == nil { throw problem("its parent \(parent.kind) is not declared before it") }
         let item = [kind.operations.get, kind.operations.update, kind.operations.delete].compactMap { $0 }
         let onCollection = [kind.operations.create, kind.operations.list].compactMap { $0 }
         for operationId in kind.operations.all {
             guard let operation = specification.operation(operationId) else { throw problem("operation \(operationId) is not in the document") }
-            let parameters = Set(operation.pathParameters.map(\.name))
+            // From the path template: reading the parameters' rules would compile the operation.
+            let parameters = Set(operation.template.segments.compactMap { segment -> String? in
+                if case .parameter(let name) = segment { return name } else { return nil }
+            })
             if item.contains(operationId), !parameters.contains(kind.idParameter) {
                 throw problem("\(operationId) has no path parameter \(kind.idParameter)")
             }
@@ -91,16 +111,32 @@ public final class ResourceCollection {
 
     /// A kind's parent named by a request: stored, else made if the kind says the service
     /// makes it, else `resolve`'s answer.
-    public func resolveParent(_ parent: ResourceKind.Parent, id: String) throws -> ResourceStore.Stored {
-        if let members = parent.createdOnFirstUse, try store.find(kind: parent.kind, id: id) == nil {
-            return try store.insert(kind: parent.kind, id: id, parent: nil, document: members)
+    /// Makes sure a kind's parent named by a request is stored: it is, else it is made if the
+    /// kind says the service makes it, else `resolve`'s answer (a placeholder or the 404). An
+    /// existence check, not a read: a create must not parse its parent's document.
+    public func requireParent(_ parent: ResourceKind.Parent, id: String) throws {
+        guard try !store.exists(kind: parent.kind, id: id) else { return }
+        if let members = parent.createdOnFirstUse {
+            try store.insert(kind: parent.kind, id: id, parent: nil, document: members)
+        } else {
+            _ = try resolve(parent.kind, id: id)
         }
-        return try resolve(parent.kind, id: id)
+    }
+
+    /// A resource answered as JSON text: as `render`, written straight from the stored members
+    /// when its kind computes none (a create's answer, on the hot path, builds no new object).
+    public func encoded(_ resource: ResourceStore.Stored) throws -> [UInt8] {
+        guard kinds[resource.kind]?.hooks.render == nil else { return JSONWriter.encode(.object(try render(resource))) }
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        let id: [(String, JSONValue)] = shape(resource.kind).anonymous ? [] : [("id", .string(resource.id))]
+        JSONWriter.writeObject(id + resource.document.lazy.map { ($0.key, $0.value) }, into: &out)
+        return out
     }
 
     /// A resource answered: its id, its stored members, and what its kind computes.
     public func render(_ resource: ResourceStore.Stored) throws -> JSONValue.JSONObject {
-        var object: JSONValue.JSONObject = anonymous.contains(resource.kind) ? [:] : ["id": .string(resource.id)]
+        var object: JSONValue.JSONObject = shape(resource.kind).anonymous ? [:] : ["id": .string(resource.id)]
         for (name, value) in resource.document { object[name] = value }
         try kinds[resource.kind]?.hooks.render?(&object, resource, self)
         return object
@@ -108,17 +144,35 @@ public final class ResourceCollection {
 
     /// Members in the order of the kind's schema, then any others in the order given.
     func ordered(_ document: JSONValue.JSONObject, as kind: ResourceKind) -> JSONValue.JSONObject {
-        guard let schema = specification.componentSchema(kind.schema) else { return document }
-        let properties = Self.properties(of: schema)
+        let shape = shape(kind.name)
+        let properties = shape.order
+        if isOrdered(document, shape.positions) { return document }
         var ordered = JSONValue.JSONObject()
+        ordered.reserveCapacity(document.count)
         for name in properties where name != "id" { if let value = document[name] { ordered[name] = value } }
         for (name, value) in document where ordered[name] == nil && name != "id" { ordered[name] = value }
         return ordered
     }
 
+    /// Schema members in the schema's order, then the others; no `id`.
+    private func isOrdered(_ document: JSONValue.JSONObject, _ positions: [String: Int]) -> Bool {
+        var last = -1
+        var pastSchemaMembers = false
+        for name in document.keys {
+            guard name != "id" else { return false }
+            if let position = positions[name] {
+                guard !pastSchemaMembers, position > last else { return false }
+                last = position
+            } else {
+                pastSchemaMembers = true
+            }
+        }
+        return true
+    }
+
     /// The members of a kind's schema, in its order.
     public func members(of kind: ResourceKind) -> [String] {
-        specification.componentSchema(kind.schema).map { Self.properties(of: $0) } ?? []
+        shape(kind.name).order
     }
 
     /// The members a schema names, also through `allOf`; a union of models (a Scorecard Metric
@@ -141,7 +195,15 @@ public final class ResourceCollection {
     public func draft(_ context: OperationContext, of kind: ResourceKind, document: JSONValue.JSONObject? = nil) -> ResourceDraft {
         var members = document ?? context.body.objectValue ?? [:]
         let parentId = kind.parent.map { context.pathParameter($0.parameter) }
-        if let member = kind.parent?.member, let parentId { members[member] = .string(parentId) }
+        if let member = kind.parent?.member, let parentId {
+            // In its place in the schema's order (a Record's `runId` before the body's members),
+            // so that `ordered` finds nothing to move.
+            let positions = shape(kind.name).positions
+            let position = positions[member] ?? Int.max
+            members.removeValue(forKey: member)
+            let index = members.keys.firstIndex { (positions[$0] ?? Int.max) > position } ?? members.count
+            members.updateValue(.string(parentId), forKey: member, insertingAt: index)
+        }
         return ResourceDraft(context: context, collection: self, document: members, id: nil, parentId: parentId, key: nil, previous: nil)
     }
 
@@ -150,11 +212,11 @@ public final class ResourceCollection {
     func create(_ kind: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {
         var draft = draft(context, of: kind)
         let stored = try store.database.transaction { () throws -> ResourceStore.Stored in
-            if let parent = kind.parent { _ = try resolveParent(parent, id: context.pathParameter(parent.parameter)) }
+            if let parent = kind.parent { try requireParent(parent, id: context.pathParameter(parent.parameter)) }
             try kind.hooks.willCreate?(&draft)
             return try insert(draft, as: kind)
         }
-        return .json(Self.successStatus(context.operation), .object(try render(stored)))
+        return .json(Self.successStatus(context.operation), encoded: try encoded(stored))
     }
 
     func list(_ kind: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {

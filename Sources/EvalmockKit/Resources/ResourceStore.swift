@@ -25,10 +25,25 @@ public final class ResourceStore {
         public var document: JSONValue.JSONObject
     }
 
+    /// The statements of every request, written once: building their text per call (the table
+    /// name interpolated) cost an allocation and a longer hash each time.
+    private let insertSQL: String
+    private let existsSQL: String
+    private let findSQL: String
+    private let updateSQL: String
+
     public init(database: SQLiteDatabase, table: String) {
         precondition(table.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "a table name from code")
         self.database = database
         self.table = table
+        insertSQL = """
+            INSERT INTO \(table) (seq, kind, id, parent_kind, parent_id, key, document)
+            SELECT n, ?1, COALESCE(?2, CAST(n AS TEXT)), ?3, ?4, ?5, ?6
+            FROM (SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '\(table)'), 0) + 1 AS n)
+            """
+        existsSQL = "SELECT 1 FROM \(table) WHERE kind = ?1 AND id = ?2"
+        findSQL = "SELECT seq, kind, id, parent_id, key, document FROM \(table) WHERE kind = ?1 AND id = ?2"
+        updateSQL = "UPDATE \(table) SET document = ?1 WHERE kind = ?2 AND id = ?3"
     }
 
     /// The migration that creates an API's resource table.
@@ -79,11 +94,7 @@ public final class ResourceStore {
 
     private func insertOnce(kind: String, id: String?, parent: (kind: String, id: String)?, key: String?,
                             document: JSONValue.JSONObject) throws -> Stored {
-        try database.statement("""
-            INSERT INTO \(table) (seq, kind, id, parent_kind, parent_id, key, document)
-            SELECT n, ?1, COALESCE(?2, CAST(n AS TEXT)), ?3, ?4, ?5, ?6
-            FROM (SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '\(table)'), 0) + 1 AS n)
-            """).execute([
+        try database.statement(insertSQL).execute([
                 .text(kind), id.map(SQLiteValue.text) ?? .null,
                 parent.map { .text($0.kind) } ?? .null, parent.map { .text($0.id) } ?? .null,
                 key.map(SQLiteValue.text) ?? .null, .text(JSONWriter.encodeString(.object(document))),
@@ -94,7 +105,7 @@ public final class ResourceStore {
 
     /// Replaces a resource's document (its id, parent and key stay).
     public func update(_ resource: Stored) throws {
-        try database.statement("UPDATE \(table) SET document = ?1 WHERE kind = ?2 AND id = ?3")
+        try database.statement(updateSQL)
             .execute([.text(JSONWriter.encodeString(.object(resource.document))), .text(resource.kind), .text(resource.id)])
     }
 
@@ -109,6 +120,7 @@ public final class ResourceStore {
     /// Deletes the resource of kind `?1` with id `?2` (and, by the foreign key, what belongs to it).
     public var deleteStatement: String { "DELETE FROM \(table) WHERE kind = ?1 AND id = ?2" }
 
+
     /// A reset scope that deletes one resource of a kind and what belongs to it, e.g. a run.
     public func resetScope(_ name: String, kind: String) -> ResetScope {
         ResetScope(name: name, statements: ["DELETE FROM \(table) WHERE kind = '\(kind)' AND id = ?1"])
@@ -117,11 +129,11 @@ public final class ResourceStore {
     // MARK: - Reading
 
     public func find(kind: String, id: String) throws -> Stored? {
-        try first("SELECT seq, kind, id, parent_id, key, document FROM \(table) WHERE kind = ?1 AND id = ?2", [.text(kind), .text(id)])
+        try first(findSQL, [.text(kind), .text(id)])
     }
 
     public func exists(kind: String, id: String) throws -> Bool {
-        try database.statement("SELECT 1 FROM \(table) WHERE kind = ?1 AND id = ?2").scalarInt([.text(kind), .text(id)]) != nil
+        try database.statement(existsSQL).scalarInt([.text(kind), .text(id)]) != nil
     }
 
     /// The sibling of a kind under a parent with a natural key.

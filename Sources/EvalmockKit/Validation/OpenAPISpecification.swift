@@ -26,6 +26,8 @@ public final class OpenAPISpecification: @unchecked Sendable {
     /// Guards the compiler: operations compile on first use, from whichever thread uses them.
     private let lock: NSLock
     private let compiler: SchemaCompiler
+    /// The names in `components/schemas`, known without compiling any of them.
+    public let componentSchemaNames: Set<String>
 
     /// A document from its JSON text. Vendor extensions (`x-codeSamples` and the like) are not
     /// needed to emulate an API, and decoding them as untyped values was half of the decoding.
@@ -49,6 +51,7 @@ public final class OpenAPISpecification: @unchecked Sendable {
         var componentsJSON = document["components"]?.objectValue ?? [:]
         let schemas = componentsJSON.removeValue(forKey: "schemas")?.objectValue ?? [:]
         let components = try decoder.decode(OpenAPI.Components.self, from: .object(componentsJSON), at: ["components"])
+        componentSchemaNames = Set(schemas.keys)
         let compiler = SchemaCompiler { name in
             guard OpenAPI.ComponentKey(rawValue: name) != nil, let schema = schemas[name] else { return nil }
             return try decoder.decode(JSONSchema.self, from: schema, at: ["components", "schemas", name])
