@@ -182,6 +182,44 @@ public final class ResourceCollection {
             + (schema.properties.isEmpty ? schema.unionBranches.first.map { properties(of: $0) } ?? [] : [])
     }
 
+    // MARK: - Children named by a key (a record's tags and assignees)
+
+    /// `{"data": [...]}`: every child of a kind under the resource a path parameter names, in
+    /// creation order, for the lists a service does not page.
+    public func unpagedChildren(_ kind: String, of parent: String, parameter: String, _ context: OperationContext) throws -> HTTPResponse {
+        let owner = try resolve(parent, id: context.pathParameter(parameter))
+        let children = try store.children(kind: kind, parentKind: parent, parentId: owner.id)
+        return .json(200, .object(["data": .array(try children.map { .object(try render($0)) })]))
+    }
+
+    /// The child of `kind` with `key` under the resource a path parameter names: the one
+    /// stored, else a new one with `members` (idempotent creates: "re-applying … returns the
+    /// existing one").
+    public func keyedChild(_ kindName: String, key: String, parameter: String, _ context: OperationContext,
+                           members: () -> JSONValue.JSONObject) throws -> HTTPResponse {
+        let kind = kind(kindName)
+        let child = try store.database.transaction { () throws -> ResourceStore.Stored in
+            guard let parent = kind.parent else { preconditionFailure("\(kindName) has no parent") }
+            let owner = try resolve(parent.kind, id: context.pathParameter(parameter))
+            if let existing = try store.find(kind: kindName, parentId: owner.id, key: key) { return existing }
+            var draft = draft(context, of: kind, document: members())
+            draft.parentId = owner.id
+            draft.key = key
+            return try insert(draft, as: kind)
+        }
+        return .json(Self.successStatus(context.operation), .object(try render(child)))
+    }
+
+    /// `{"deleted": n}`: deletes the child of `kind` with `key` under a parent; 0 when it (or
+    /// the parent) is not there.
+    public func deleteKeyedChild(_ kindName: String, key: String, parentId: String) throws -> HTTPResponse {
+        let removed = try store.database.transaction { () throws -> Int in
+            guard let child = try store.find(kind: kindName, parentId: parentId, key: key) else { return 0 }
+            return try store.delete(kind: kindName, id: child.id) ? 1 : 0
+        }
+        return .json(200, .object(["deleted": .int(removed)]))
+    }
+
     // MARK: - Storing
 
     /// Stores a draft as a new resource of the kind.

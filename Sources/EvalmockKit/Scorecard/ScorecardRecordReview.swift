@@ -20,10 +20,13 @@ enum ScorecardRecordReview {
             name: "recordAssignment", label: "Assignment", schema: "RecordAssignment", idParameter: "assigneeUserId", ids: .sequence,
             parent: .init(kind: "record", parameter: "recordId", member: "recordId"), operations: .init()))
         return [
-            "listAnnotations": { try listChildren("annotation", resources, $0) },
-            "listRecordAssignees": { try listChildren("recordAssignment", resources, $0) },
+            "listAnnotations": { try resources.unpagedChildren("annotation", of: "record", parameter: "recordId", $0) },
+            "listRecordAssignees": { try resources.unpagedChildren("recordAssignment", of: "record", parameter: "recordId", $0) },
             "assignRecordUser": { try assign(resources, $0) },
-            "unassignRecordUser": { try unassign(resources, $0) },
+            // `{"deleted": n}`: 0 when the member (or the record) was not there.
+            "unassignRecordUser": {
+                try resources.deleteKeyedChild("recordAssignment", key: $0.pathParameter("assigneeUserId"), parentId: $0.pathParameter("recordId"))
+            },
         ]
     }
 
@@ -32,37 +35,11 @@ enum ScorecardRecordReview {
         "user_" + SHA256.hex(Array((AuthorizationHeader.bearerToken(context.request) ?? "").utf8)).prefix(24)
     }
 
-    /// `{"data": [...]}`: every child of the record, in creation order (these lists are not paged).
-    private static func listChildren(_ kind: String, _ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
-        let record = try resources.resolve("record", id: context.pathParameter("recordId"))
-        let children = try resources.store.children(kind: kind, parentKind: "record", parentId: record.id)
-        return .json(200, .object(["data": .array(try children.map { .object(try resources.render($0)) })]))
-    }
-
     /// Re-assigning a member answers the existing assignment (the document: "Idempotent").
     private static func assign(_ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
-        let assignment = try resources.store.database.transaction { () throws -> ResourceStore.Stored in
-            let record = try resources.resolve("record", id: context.pathParameter("recordId"))
-            let assignee = context.body["assigneeUserId"]?.stringValue ?? ""
-            if let existing = try resources.store.find(kind: "recordAssignment", parentId: record.id, key: assignee) { return existing }
-            let kind = resources.kind("recordAssignment")
-            var draft = resources.draft(context, of: kind, document: [
-                "assigneeUserId": .string(assignee), "assignedByUserId": .string(caller(context)),
-                "createdAt": .string(Timestamp.nowISO8601()),
-            ])
-            draft.key = assignee
-            return try resources.insert(draft, as: kind)
+        let assignee = context.body["assigneeUserId"]?.stringValue ?? ""
+        return try resources.keyedChild("recordAssignment", key: assignee, parameter: "recordId", context) {
+            ["assigneeUserId": .string(assignee), "assignedByUserId": .string(caller(context)), "createdAt": .string(Timestamp.nowISO8601())]
         }
-        return .json(201, .object(try resources.render(assignment)))
-    }
-
-    /// `{"deleted": n}`: 0 when the member (or the record) was not there.
-    private static func unassign(_ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
-        let removed = try resources.store.database.transaction { () throws -> Int in
-            guard let assignment = try resources.store.find(kind: "recordAssignment", parentId: context.pathParameter("recordId"),
-                                                            key: context.pathParameter("assigneeUserId")) else { return 0 }
-            return try resources.store.delete(kind: "recordAssignment", id: assignment.id) ? 1 : 0
-        }
-        return .json(200, .object(["deleted": .int(removed)]))
     }
 }

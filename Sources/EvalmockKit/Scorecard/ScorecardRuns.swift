@@ -59,9 +59,10 @@ enum ScorecardRuns {
         return [
             "createRecord": { try createRecord(resources, $0) },
             "listRecords": { try listRecords(resources, $0) },
-            "listRecordTags": { try listTags(resources, $0) },
+            "listRecordTags": { try resources.unpagedChildren("recordTag", of: "record", parameter: "recordId", $0) },
             "createRecordTag": { try createTag(resources, $0) },
-            "deleteRecordTag": { try deleteTag(resources, $0) },
+            // `{"deleted": n}`: 0 when the tag (or the record) was not there.
+            "deleteRecordTag": { try resources.deleteKeyedChild("recordTag", key: $0.pathParameter("text"), parentId: $0.pathParameter("recordId")) },
             "upsertScore": { try upsertScore(resources, $0) },
         ]
     }
@@ -159,35 +160,12 @@ enum ScorecardRuns {
 
     // MARK: - Tags
 
-    private static func listTags(_ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
-        let record = try resources.resolve("record", id: context.pathParameter("recordId"))
-        let tags = try resources.store.children(kind: "recordTag", parentKind: "record", parentId: record.id)
-        return .json(200, .object(["data": .array(try tags.map { .object(try resources.render($0)) })]))
-    }
-
     /// Re-applying a tag answers the existing one (the document calls it a no-op).
     private static func createTag(_ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
-        let tag = try resources.store.database.transaction { () throws -> ResourceStore.Stored in
-            let record = try resources.resolve("record", id: context.pathParameter("recordId"))
-            let text = context.body["text"]?.stringValue ?? ""
-            if let existing = try resources.store.find(kind: "recordTag", parentId: record.id, key: text) { return existing }
-            var draft = resources.draft(context, of: resources.kind("recordTag"),
-                                        document: ["text": .string(text), "source": "user", "userId": .null, "createdAt": .string(Timestamp.nowISO8601())])
-            draft.parentId = record.id
-            draft.document["recordId"] = .string(record.id)
-            draft.key = text
-            return try resources.insert(draft, as: resources.kind("recordTag"))
+        let text = context.body["text"]?.stringValue ?? ""
+        return try resources.keyedChild("recordTag", key: text, parameter: "recordId", context) {
+            ["text": .string(text), "source": "user", "userId": .null, "createdAt": .string(Timestamp.nowISO8601())]
         }
-        return .json(201, .object(try resources.render(tag)))
-    }
-
-    /// `{"deleted": n}`: 0 when the tag (or the record) was not there.
-    private static func deleteTag(_ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
-        let removed = try resources.store.database.transaction { () throws -> Int in
-            guard let tag = try resources.store.find(kind: "recordTag", parentId: context.pathParameter("recordId"), key: context.pathParameter("text")) else { return 0 }
-            return try resources.store.delete(kind: "recordTag", id: tag.id) ? 1 : 0
-        }
-        return .json(200, .object(["deleted": .int(removed)]))
     }
 
     // MARK: - Scores
