@@ -58,7 +58,6 @@ from pathlib import Path
 import pydantic
 
 SDK_VERSION = "0.1.0a62"
-MARK_KEY = "x-evalmock-derived"
 MARK = f"scale-gp {SDK_VERSION} SDK types (pydantic JSON Schema)"
 REF = "#/components/schemas/{model}"
 DOCUMENT = Path(__file__).resolve().parents[1] / "scale-gp.json"
@@ -133,6 +132,7 @@ if "scale_gp" in sys.modules:
 sys.meta_path.insert(0, _PatchPropertyInfo())
 import scale_gp  # noqa: E402
 from scale_gp.pagination import SyncPageResponse  # noqa: E402,F401
+from derived_document import MARK_KEY, is_derived, write_or_check  # noqa: E402
 
 
 # --- reading the SDK -----------------------------------------------------------------------------------------------
@@ -485,19 +485,10 @@ def rename_refs(value, old: str, new: str):
 
 
 # --- merging -------------------------------------------------------------------------------------------------------
-def is_derived(value) -> bool:
-    if not isinstance(value, dict):
-        return False
-    if value.get(MARK_KEY) == MARK:
-        return True
-    operations = [v for v in value.values() if isinstance(v, dict)]
-    return bool(operations) and all(v.get(MARK_KEY) == MARK for v in operations)
-
-
 def merge(document: dict) -> dict:
     document = copy.deepcopy(document)
     schemas = document["components"]["schemas"]
-    for key in [k for k, v in schemas.items() if is_derived(v)]:
+    for key in [k for k, v in schemas.items() if is_derived(v, MARK)]:
         del schemas[key]
     for path, item in list(document["paths"].items()):
         for method in [m for m, op in item.items() if isinstance(op, dict) and op.get(MARK_KEY) == MARK]:
@@ -532,11 +523,7 @@ def main() -> int:
     if render(json.loads(original)) != original:
         raise SystemExit(f"{args.document} is not formatted as json.dumps(indent=2, ensure_ascii=False) + newline")
     updated = render(merge(json.loads(original)))
-    if args.check:
-        if updated != original:
-            print(f"{args.document} is out of date; run {Path(__file__).name}", file=sys.stderr)
-            return 1
-        return 0
+    return write_or_check(args.document, original, updated, args.check, Path(__file__).name)
     if updated != original:
         args.document.write_text(updated, encoding="utf-8")
         print(f"updated {args.document}")

@@ -46,9 +46,9 @@ import scorecard_ai
 from scorecard_ai.resources import metric_groups as resource
 from scorecard_ai.types import MetricGroup, MetricGroupDeleteResponse
 from scorecard_ai.types import metric_group_create_params, metric_group_list_params, metric_group_update_params
+from derived_document import MARK_KEY, insert_after, is_derived, write_or_check
 
 SDK_VERSION = "3.10.0"
-MARK_KEY = "x-evalmock-derived"
 MARK = f"scorecard-ai {SDK_VERSION} SDK types (pydantic JSON Schema)"
 REF = "#/components/schemas/{model}"
 DOCUMENT = Path(__file__).resolve().parents[1] / "scorecard-v2.json"
@@ -237,24 +237,6 @@ def build(document: dict) -> tuple[dict, dict]:
     return components, paths
 
 
-def insert_after(mapping: dict, anchor: str, additions: dict) -> dict:
-    out = {}
-    for key, value in mapping.items():
-        out[key] = value
-        if key == anchor:
-            out.update(additions)
-    return out
-
-
-def is_derived(value) -> bool:
-    if not isinstance(value, dict):
-        return False
-    if value.get(MARK_KEY):
-        return True
-    operations = [v for v in value.values() if isinstance(v, dict)]
-    return bool(operations) and all(v.get(MARK_KEY) for v in operations)
-
-
 def merge(document: dict) -> dict:
     document = copy.deepcopy(document)
     schemas = document["components"]["schemas"]
@@ -289,11 +271,7 @@ def main() -> int:
     if render(json.loads(original)) != original:
         raise SystemExit(f"{args.document} is not formatted as json.dumps(indent=2, ensure_ascii=False) + newline")
     updated = render(merge(json.loads(original)))
-    if args.check:
-        if updated != original:
-            print(f"{args.document} is out of date; run {Path(__file__).name}", file=sys.stderr)
-            return 1
-        return 0
+    return write_or_check(args.document, original, updated, args.check, Path(__file__).name)
     if updated != original:
         args.document.write_text(updated, encoding="utf-8")
         print(f"updated {args.document}")

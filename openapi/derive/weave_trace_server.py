@@ -53,12 +53,12 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from derived_document import MARK_KEY, insert_after, is_derived, write_or_check
 
 CLIENT_VERSION = "0.54.0"
 MODELS_VERSION = "0.53.13"
 MODELS_WHEEL = f"weave-{MODELS_VERSION}-py3-none-any.whl"
 MODELS_WHEEL_SHA256 = "baf7f1dfdee8d5c28dc554fa905eaf0ff81a4b4dee257d054c9778c3b042ab19"
-MARK_KEY = "x-evalmock-derived"
 MARK = (f"weave {CLIENT_VERSION} routes (vendored Stainless client), weave {MODELS_VERSION} "
         "trace_server_interface (pydantic JSON Schema)")
 REF = "#/components/schemas/{model}"
@@ -325,30 +325,12 @@ def build(document: dict, generated: dict, root: Path, bindings: str) -> tuple[d
 # ---------------------------------------------------------------------------------------------
 # Merge, idempotently.
 
-def insert_after(mapping: dict, anchor: str, additions: dict) -> dict:
-    out = {}
-    for key, value in mapping.items():
-        out[key] = value
-        if key == anchor:
-            out.update(additions)
-    return out
-
-
-def is_derived(value) -> bool:
-    if not isinstance(value, dict):
-        return False
-    if value.get(MARK_KEY):
-        return True
-    operations = [v for v in value.values() if isinstance(v, dict)]
-    return bool(operations) and all(v.get(MARK_KEY) for v in operations)
-
-
 def merge(document: dict, generated: dict, root: Path, bindings: str) -> dict:
     document = copy.deepcopy(document)
     schemas = document["components"]["schemas"]
-    for key in [k for k, v in schemas.items() if is_derived(v)]:
+    for key in [k for k, v in schemas.items() if is_derived(v, MARK)]:
         del schemas[key]
-    for key in [k for k, v in document["paths"].items() if is_derived(v)]:
+    for key in [k for k, v in document["paths"].items() if is_derived(v, MARK)]:
         del document["paths"][key]
     components, paths = build(document, generated, root, bindings)
     for key in paths:
@@ -384,11 +366,7 @@ def main() -> int:
         raise SystemExit(f"{args.document} is not formatted as json.dumps(indent=2, ensure_ascii=False) + newline")
     generated = generate_schemas(models_wheel(args.wheel))
     updated = render(merge(json.loads(original), generated, root, bindings))
-    if args.check:
-        if updated != original:
-            print(f"{args.document} is out of date; run {Path(__file__).name}", file=sys.stderr)
-            return 1
-        return 0
+    return write_or_check(args.document, original, updated, args.check, Path(__file__).name)
     if updated != original:
         args.document.write_text(updated, encoding="utf-8")
         print(f"updated {args.document}")

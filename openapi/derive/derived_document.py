@@ -1,0 +1,44 @@
+"""What the scripts in openapi/derive/ share: the mark on what they add to a document, where
+they add it, and writing the document (or, with --check, telling that it is stale)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+MARK_KEY = "x-evalmock-derived"
+
+
+def insert_after(mapping: dict, anchor: str, additions: dict) -> dict:
+    """`mapping` with `additions` right after the key `anchor`, order kept."""
+    out = {}
+    for key, value in mapping.items():
+        out[key] = value
+        if key == anchor:
+            out.update(additions)
+    return out
+
+
+def is_derived(value, mark: str | None = None) -> bool:
+    """Whether a schema, or a path item all of whose operations, carries the mark (this
+    script's `mark`, or any when None): what a second run replaces rather than keeps."""
+    if not isinstance(value, dict):
+        return False
+    if value.get(MARK_KEY) and (mark is None or value.get(MARK_KEY) == mark):
+        return True
+    operations = [v for v in value.values() if isinstance(v, dict)]
+    return bool(operations) and all(v.get(MARK_KEY) and (mark is None or v.get(MARK_KEY) == mark) for v in operations)
+
+
+def write_or_check(document: Path, original: str, updated: str, check: bool, script: str) -> int:
+    """Writes `updated` over the document, or with `check` only says whether it is stale (1)."""
+    if check:
+        if updated != original:
+            print(f"{document} is out of date; run {script}", file=sys.stderr)
+            return 1
+        return 0
+    if updated != original:
+        document.write_text(updated, encoding="utf-8")
+        print(f"updated {document}")
+    else:
+        print(f"{document} already up to date")
+    return 0
