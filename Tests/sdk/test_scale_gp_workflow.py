@@ -165,3 +165,19 @@ def test_bad_bodies_are_pydantic_422s(evalmock):
     assert response.status_code == 422
     assert response.json()["detail"] == [{"type": "missing", "loc": ["body", "description"], "msg": "Field required",
                                           "input": {"account_id": A, "name": "n"}}]
+
+
+def test_a_scoped_reset_of_an_evaluation_takes_the_evaluation_its_results_and_metrics(evalmock):
+    sgp = client(evalmock)
+    gone, kept = build(sgp), build(sgp)
+    for made in (gone, kept):
+        sgp.evaluations.test_case_results.batch(made["ev"].id, items=[result_item(made, made["tcs"][0].id)])
+    reset = httpx.post(f"{evalmock.url}/_evalmock/reset", json={"api": "scale-gp", "evaluation": gone["ev"].id})
+    assert reset.status_code == 200, reset.text
+    with pytest.raises(NotFoundError):
+        sgp.evaluations.retrieve(gone["ev"].id)
+    with pytest.raises(NotFoundError):
+        list(sgp.evaluations.test_case_results.list(gone["ev"].id))
+    assert sgp.evaluations.retrieve(kept["ev"].id).id == kept["ev"].id
+    assert len(list(sgp.evaluations.test_case_results.list(kept["ev"].id))) == 1
+    assert sgp.evaluation_datasets.retrieve(gone["ds"].id).id == gone["ds"].id, "the dataset is not the evaluation's"

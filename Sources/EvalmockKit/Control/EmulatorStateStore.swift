@@ -35,11 +35,13 @@ struct EmulatorStateStore {
 
     /// Runs one API's partial reset, e.g. scope `run` of Scorecard v2 with value `135`.
     func reset(_ api: any StatefulAPI, scope: ResetScope, value: String) throws {
-        let statements: [String]
-        switch scope.rows {
-        case .statements(let given): statements = given
-        case .matching(let table, let column):
-            statements = try deletions(from: table, where: "\(try quotedTable(column)) = ?1", of: api)
+        var statements: [String] = []
+        for rows in scope.rows {
+            switch rows {
+            case .statements(let given): statements += given
+            case .matching(let table, let column):
+                statements += try deletions(from: table, where: "\(try quotedTable(column)) = ?1", of: api)
+            }
         }
         try database.transaction {
             for sql in statements {

@@ -39,22 +39,32 @@ public struct ResetScope: Sendable {
     }
 
     public let name: String
-    public let rows: Rows
+    /// Deleted in this order, in one transaction.
+    public let rows: [Rows]
 
     public init(name: String, table: String, column: String) {
-        self.name = name
-        self.rows = .matching(table: table, column: column)
+        self.init(name: name, rows: [.matching(table: table, column: column)])
     }
 
     public init(name: String, statements: [String]) {
+        self.init(name: name, rows: [.statements(statements)])
+    }
+
+    /// A scope over tables foreign keys do not join, e.g. Scale GP's results and the v4
+    /// evaluation resource they belong to.
+    public init(name: String, rows: [Rows]) {
         self.name = name
-        self.rows = .statements(statements)
+        self.rows = rows
     }
 }
 
 extension StatefulAPI {
     /// Row counts of the tables declared with a name for them.
-    public func inventory() throws -> JSONValue.JSONObject {
+    public func inventory() throws -> JSONValue.JSONObject { try tableInventory() }
+
+    /// Row counts of the tables declared with a name for them (an API that counts more adds
+    /// to these).
+    public func tableInventory() throws -> JSONValue.JSONObject {
         var counts = JSONValue.JSONObject()
         for table in storedTables {
             guard let countedAs = table.countedAs else { continue }

@@ -13,13 +13,13 @@ extension ScaleGPAPI: StatefulAPI {
 
     /// The tables' counts, and the v4 resources by kind (`evaluationDatasets`, `testCases`, …).
     func inventory() throws -> JSONValue.JSONObject {
-        var counts = JSONValue.JSONObject()
-        for table in storedTables {
-            guard let countedAs = table.countedAs else { continue }
-            counts[countedAs] = .int(try database.rowCount(table))
-        }
+        var counts = try tableInventory()
         for (name, count) in try resources.inventory() where counts[name] == nil { counts[name] = count }
         return counts
     }
-    var resetScopes: [ResetScope] { [ResetScope(name: "evaluation", table: "scale_gp_evaluations", column: "id")] }
+    /// An evaluation: its results and their versions, and the v4 evaluation resource with what
+    /// belongs to it.
+    var resetScopes: [ResetScope] {
+        [ResetScope(name: "evaluation", rows: [.matching(table: "scale_gp_evaluations", column: "id")] + resources.store.resetScope("evaluation", kind: "evaluation").rows)]
+    }
 }
