@@ -2,6 +2,7 @@
 they add it, and writing the document (or, with --check, telling that it is stale)."""
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -27,6 +28,19 @@ def is_derived(value, mark: str | None = None) -> bool:
         return True
     operations = [v for v in value.values() if isinstance(v, dict)]
     return bool(operations) and all(v.get(MARK_KEY) and (mark is None or v.get(MARK_KEY) == mark) for v in operations)
+
+
+def render(document: dict) -> str:
+    """A document as the files in openapi/ are written: two-space indent, UTF-8, a final newline."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def read_document(document: Path) -> str:
+    """The document's text, refused unless `render` writes it the same (so a merge only adds)."""
+    text = document.read_text(encoding="utf-8")
+    if render(json.loads(text)) != text:
+        raise SystemExit(f"{document} is not formatted as json.dumps(indent=2, ensure_ascii=False) + newline")
+    return text
 
 
 def write_or_check(document: Path, original: str, updated: str, check: bool, script: str) -> int:

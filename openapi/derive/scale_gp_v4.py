@@ -132,7 +132,7 @@ if "scale_gp" in sys.modules:
 sys.meta_path.insert(0, _PatchPropertyInfo())
 import scale_gp  # noqa: E402
 from scale_gp.pagination import SyncPageResponse  # noqa: E402,F401
-from derived_document import MARK_KEY, is_derived, write_or_check  # noqa: E402
+from derived_document import MARK_KEY, is_derived, write_or_check, read_document, render  # noqa: E402
 
 
 # --- reading the SDK -----------------------------------------------------------------------------------------------
@@ -508,10 +508,6 @@ def merge(document: dict) -> dict:
     return document
 
 
-def render(document: dict) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("document", nargs="?", type=Path, default=DOCUMENT)
@@ -519,17 +515,9 @@ def main() -> int:
     args = parser.parse_args()
     if scale_gp.__version__.replace("-alpha.", "a") != SDK_VERSION:
         raise SystemExit(f"scale-gp {SDK_VERSION} is required, {scale_gp.__version__} is installed")
-    original = args.document.read_text(encoding="utf-8")
-    if render(json.loads(original)) != original:
-        raise SystemExit(f"{args.document} is not formatted as json.dumps(indent=2, ensure_ascii=False) + newline")
+    original = read_document(args.document)
     updated = render(merge(json.loads(original)))
     return write_or_check(args.document, original, updated, args.check, Path(__file__).name)
-    if updated != original:
-        args.document.write_text(updated, encoding="utf-8")
-        print(f"updated {args.document}")
-    else:
-        print(f"{args.document} already up to date")
-    return 0
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ import scorecard_ai
 from scorecard_ai.resources import metric_groups as resource
 from scorecard_ai.types import MetricGroup, MetricGroupDeleteResponse
 from scorecard_ai.types import metric_group_create_params, metric_group_list_params, metric_group_update_params
-from derived_document import MARK_KEY, insert_after, is_derived, write_or_check
+from derived_document import MARK_KEY, insert_after, is_derived, write_or_check, read_document, render
 
 SDK_VERSION = "3.10.0"
 MARK = f"scorecard-ai {SDK_VERSION} SDK types (pydantic JSON Schema)"
@@ -256,10 +256,6 @@ def merge(document: dict) -> dict:
     return document
 
 
-def render(document: dict) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("document", nargs="?", type=Path, default=DOCUMENT)
@@ -267,17 +263,9 @@ def main() -> int:
     args = parser.parse_args()
     if scorecard_ai.__version__ != SDK_VERSION:
         raise SystemExit(f"scorecard-ai {SDK_VERSION} is required, {scorecard_ai.__version__} is installed")
-    original = args.document.read_text(encoding="utf-8")
-    if render(json.loads(original)) != original:
-        raise SystemExit(f"{args.document} is not formatted as json.dumps(indent=2, ensure_ascii=False) + newline")
+    original = read_document(args.document)
     updated = render(merge(json.loads(original)))
     return write_or_check(args.document, original, updated, args.check, Path(__file__).name)
-    if updated != original:
-        args.document.write_text(updated, encoding="utf-8")
-        print(f"updated {args.document}")
-    else:
-        print(f"{args.document} already up to date")
-    return 0
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
-from derived_document import MARK_KEY, insert_after, is_derived, write_or_check
+from derived_document import MARK_KEY, insert_after, is_derived, write_or_check, read_document, render
 
 CLIENT_VERSION = "0.54.0"
 MODELS_VERSION = "0.53.13"
@@ -341,10 +341,6 @@ def merge(document: dict, generated: dict, root: Path, bindings: str) -> dict:
     return document
 
 
-def render(document: dict) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
 def print_routes() -> None:
     for tag, method, path, function, request, response, resource, callers in ROUTES:
         print(f"{method.upper():5} {path:42} {function:26} {callers}")
@@ -361,18 +357,10 @@ def main() -> int:
         print_routes()
         return 0
     root, bindings = client_sources()
-    original = args.document.read_text(encoding="utf-8")
-    if render(json.loads(original)) != original:
-        raise SystemExit(f"{args.document} is not formatted as json.dumps(indent=2, ensure_ascii=False) + newline")
+    original = read_document(args.document)
     generated = generate_schemas(models_wheel(args.wheel))
     updated = render(merge(json.loads(original), generated, root, bindings))
     return write_or_check(args.document, original, updated, args.check, Path(__file__).name)
-    if updated != original:
-        args.document.write_text(updated, encoding="utf-8")
-        print(f"updated {args.document}")
-    else:
-        print(f"{args.document} already up to date")
-    return 0
 
 
 if __name__ == "__main__":
