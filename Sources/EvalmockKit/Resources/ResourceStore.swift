@@ -184,8 +184,7 @@ public final class ResourceStore {
                      childKeys: (kind: String, keys: [String])? = nil, filters: [Filter] = []) throws -> Page {
         // ?1 kind, ?2 and ?3 the parent, then the child kind and keys; the page's own bounds
         // are appended last. One statement shape per key count keeps statements prepared.
-        var filter = parent == nil ? "kind = ?1 AND ?2 IS NULL AND ?3 IS NULL" : "kind = ?1 AND parent_kind = ?2 AND parent_id = ?3"
-        var bindings: [SQLiteValue] = [.text(kind), parent.map { .text($0.kind) } ?? .null, parent.map { .text($0.id) } ?? .null]
+        var (filter, bindings) = Self.selection(kind: kind, parent: parent)
         if let childKeys, !childKeys.keys.isEmpty {
             let keys = Array(Set(childKeys.keys)).sorted()
             let placeholders = (0..<keys.count).map { "?\($0 + 5)" }.joined(separator: ",")
@@ -242,8 +241,7 @@ public final class ResourceStore {
     /// order after the first `offset`, and how many there are in all.
     public func page(kind: String, parent: (kind: String, id: String)?, offset: Int64, limit: Int,
                      filters: [Filter] = [], order: Order = .oldestFirst) throws -> (resources: [Stored], total: Int) {
-        var filter = parent == nil ? "kind = ?1 AND ?2 IS NULL AND ?3 IS NULL" : "kind = ?1 AND parent_kind = ?2 AND parent_id = ?3"
-        var bindings: [SQLiteValue] = [.text(kind), parent.map { .text($0.kind) } ?? .null, parent.map { .text($0.id) } ?? .null]
+        var (filter, bindings) = Self.selection(kind: kind, parent: parent)
         Self.append(filters, to: &filter, bindings: &bindings)
         let bounds = bindings.count
         let resources = try all("""
@@ -252,6 +250,13 @@ public final class ResourceStore {
             """, bindings + [.integer(Int64(limit)), .integer(offset)])
         let total = Int(try database.statement("SELECT COUNT(*) FROM \(table) WHERE \(filter)").scalarInt(bindings) ?? 0)
         return (resources, total)
+    }
+
+    /// The `WHERE` of a list of one kind, under a parent or not: `?1` the kind, `?2` and `?3`
+    /// the parent, so both paging styles add their own parameters after these.
+    private static func selection(kind: String, parent: (kind: String, id: String)?) -> (String, [SQLiteValue]) {
+        (parent == nil ? "kind = ?1 AND ?2 IS NULL AND ?3 IS NULL" : "kind = ?1 AND parent_kind = ?2 AND parent_id = ?3",
+         [.text(kind), parent.map { .text($0.kind) } ?? .null, parent.map { .text($0.id) } ?? .null])
     }
 
     /// Resources per kind, for the health inventory.
