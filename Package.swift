@@ -56,17 +56,32 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // One target per emulated API, each on the core alone: the compiler rejects a
+        // reference from one API to another, or from the core to an API.
+        .target(name: "EvalmockScorecardV2", dependencies: ["EvalmockKit"]),
+        .target(name: "EvalmockScorecardV1", dependencies: ["EvalmockKit"]),
+        .target(name: "EvalmockWeave", dependencies: ["EvalmockKit"]),
+        .target(name: "EvalmockScaleGP", dependencies: ["EvalmockKit"]),
+        // The list of APIs the CLI serves (and the tests start).
+        .target(
+            name: "EvalmockAPIs",
+            dependencies: ["EvalmockKit", "EvalmockScorecardV2", "EvalmockScorecardV1", "EvalmockWeave", "EvalmockScaleGP"]
+        ),
         .executableTarget(
             name: "evalmock",
             dependencies: [
                 "EvalmockKit",
+                "EvalmockAPIs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "EvalmockKitTests",
-            dependencies: ["EvalmockKit", .product(name: "OpenAPIKit", package: "OpenAPIKit")]
+            dependencies: [
+                "EvalmockKit", "EvalmockAPIs", "EvalmockScorecardV2", "EvalmockScorecardV1", "EvalmockWeave", "EvalmockScaleGP",
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+            ]
         ),
     ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EvalmockAPIs
 import EvalmockKit
 import Foundation
 import Logging
@@ -107,6 +108,7 @@ struct Serve: ParsableCommand {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LogLineHandler.bootstrap(format: LogFormat(rawValue: logFormat) ?? .text, level: level)
         var configuration = ServerConfiguration()
+        configuration.apis = EmulatedAPIs.all
         configuration.logLevel = level
         configuration.logFormat = LogFormat(rawValue: logFormat) ?? .text
         configuration.groupCommit = groupCommit

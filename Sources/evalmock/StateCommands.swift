@@ -1,4 +1,5 @@
 import ArgumentParser
+import EvalmockAPIs
 import EvalmockKit
 import Foundation
 
@@ -26,11 +27,11 @@ struct Export: ParsableCommand {
     func run() throws {
         do {
             if let fixturesDirectory {
-                let files = try StateSnapshotFile.exportFixtures(databasePath: databasePath, openAPIDirectory: Environment.openAPIDirectory(openAPIDirectory), directory: fixturesDirectory)
+                let files = try StateSnapshotFile.exportFixtures(databasePath: databasePath, openAPIDirectory: Environment.openAPIDirectory(openAPIDirectory), apis: EmulatedAPIs.all, directory: fixturesDirectory)
                 for file in files { print(file) }
                 return
             }
-            let bytes = try StateSnapshotFile.export(databasePath: databasePath, openAPIDirectory: Environment.openAPIDirectory(openAPIDirectory))
+            let bytes = try StateSnapshotFile.export(databasePath: databasePath, openAPIDirectory: Environment.openAPIDirectory(openAPIDirectory), apis: EmulatedAPIs.all)
             if let output {
                 try Data(bytes).write(to: URL(fileURLWithPath: output))
             } else {
@@ -60,7 +61,7 @@ struct Import: ParsableCommand {
     func run() throws {
         do {
             let data = snapshot == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: snapshot))
-            try StateSnapshotFile.importSnapshot(Array(data), databasePath: databasePath, openAPIDirectory: Environment.openAPIDirectory(openAPIDirectory))
+            try StateSnapshotFile.importSnapshot(Array(data), databasePath: databasePath, openAPIDirectory: Environment.openAPIDirectory(openAPIDirectory), apis: EmulatedAPIs.all)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)

@@ -1,5 +1,6 @@
 import XCTest
 @testable import EvalmockKit
+@testable import EvalmockScorecardV2
 
 /// What the pipeline routes to, with a small API of its own: the document's operations (501
 /// without a handler) and the API's raw routes, which are routed under every mount prefix with

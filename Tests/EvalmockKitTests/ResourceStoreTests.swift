@@ -1,5 +1,6 @@
 import XCTest
 @testable import EvalmockKit
+@testable import EvalmockScorecardV2
 
 /// The resource layer's one storage scheme: paging, ids, cascades, natural keys, and an older
 /// database's runs, records and tags moved into it in place.

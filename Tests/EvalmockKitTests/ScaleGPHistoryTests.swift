@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import EvalmockKit
+@testable import EvalmockScaleGP
 
 /// Scale GP's result history over real HTTP, and the migration that gives results stored by an
 /// older evalmock their first version.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import EvalmockKit
+import EvalmockAPIs
 
 /// Reset, export, import and the inventory see exactly the tables each API declares; a table
 /// a migration creates but no API declares would survive a reset and be missing from exports.
@@ -7,7 +8,7 @@ final class StoredTablesTests: XCTestCase {
     func testEveryTableInTheDatabaseIsDeclaredByExactlyOneAPI() throws {
         let database = try SQLiteDatabase(path: ":memory:")
         let environment = APIEnvironment(database: database, openAPIDirectory: TestServer.repositoryRoot + "/openapi", apiKeys: [])
-        let apis = try EmulatedAPIs.make(environment).map { api -> any StatefulAPI in
+        let apis = try APIRegistration.build(EmulatedAPIs.all, in: environment).map { api -> any StatefulAPI in
             guard let stateful = api as? any StatefulAPI else {
                 XCTFail("\(api.name) stores data but declares no tables")
                 fatalError()
@@ -33,7 +34,7 @@ final class StoredTablesTests: XCTestCase {
     func testATableDeclaredBeforeItsParentWouldBreakImportSoParentsComeFirst() throws {
         let database = try SQLiteDatabase(path: ":memory:")
         let environment = APIEnvironment(database: database, openAPIDirectory: TestServer.repositoryRoot + "/openapi", apiKeys: [])
-        for case let api as any StatefulAPI in try EmulatedAPIs.make(environment) {
+        for case let api as any StatefulAPI in try APIRegistration.build(EmulatedAPIs.all, in: environment) {
             let order = api.storedTables.map(\.name)
             for (index, table) in order.enumerated() {
                 try database.statement("SELECT \"table\" FROM pragma_foreign_key_list(?)").query([.text(table)]) { row in

@@ -1,5 +1,6 @@
 import XCTest
 @testable import EvalmockKit
+@testable import EvalmockScaleGP
 
 /// A result's members are written in the layout's order, then any member it does not list,
 /// and the JSON text is the text of the same object.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import EvalmockKit
+@testable import EvalmockWeave
 
 /// The trace server's rules that evalmock re-implements: ids, id checks and scorer refs.
 final class WeaveRulesTests: XCTestCase {

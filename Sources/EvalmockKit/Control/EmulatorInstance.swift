@@ -15,7 +15,7 @@ final class EmulatorInstance {
     init(database: SQLiteDatabase, settings: EmulatorSettings) throws {
         self.database = database
         let environment = APIEnvironment(database: database, openAPIDirectory: settings.openAPIDirectory, apiKeys: settings.apiKeys, lenient: settings.lenient)
-        let apis = try EmulatedAPIs.make(environment)
+        let apis = try APIRegistration.build(settings.apis, in: environment)
         self.apis = apis
         let state = EmulatorStateStore(database: database, apis: apis)
         self.state = state
@@ -30,6 +30,7 @@ final class EmulatorInstance {
 
 /// What every emulator instance is built with (the server's configuration, resolved).
 struct EmulatorSettings {
+    let apis: [APIRegistration]
     let openAPIDirectory: String
     let apiKeys: [String]
     let fixturesDirectory: String?

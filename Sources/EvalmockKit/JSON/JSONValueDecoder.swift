@@ -90,7 +90,7 @@ private enum Scalar {
         return number.doubleValue
     }
 
-    static func integer<T: FixedWidthInteger>(_ type: T.Type, _ value: JSONValue, _ path: [CodingKey]) throws -> T {
+    public static func integer<T: FixedWidthInteger>(_ type: T.Type, _ value: JSONValue, _ path: [CodingKey]) throws -> T {
         guard case .number(let number) = value else { throw mismatch(type, value, path) }
         if let exact = T(number.lexeme) { return exact }
         guard let whole = number.intValue, !number.lexeme.contains("."), let converted = T(exactly: whole) else {

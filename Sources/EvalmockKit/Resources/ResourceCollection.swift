@@ -143,7 +143,7 @@ public final class ResourceCollection {
     }
 
     /// Members in the order of the kind's schema, then any others in the order given.
-    func ordered(_ document: JSONValue.JSONObject, as kind: ResourceKind) -> JSONValue.JSONObject {
+    public func ordered(_ document: JSONValue.JSONObject, as kind: ResourceKind) -> JSONValue.JSONObject {
         let shape = shape(kind.name)
         let properties = shape.order
         if isOrdered(document, shape.positions) { return document }
@@ -247,7 +247,7 @@ public final class ResourceCollection {
 
     // MARK: - Operations
 
-    func create(_ kind: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {
+    public func create(_ kind: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {
         var draft = draft(context, of: kind)
         let stored = try store.database.transaction { () throws -> ResourceStore.Stored in
             if let parent = kind.parent { try requireParent(parent, id: context.pathParameter(parent.parameter)) }
@@ -291,7 +291,7 @@ public final class ResourceCollection {
 
     /// An unknown id is the API's 404 where the operation declares one, else a success (the
     /// delete is idempotent, as the service's document lets it be).
-    func delete(_ kind: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {
+    public func delete(_ kind: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {
         let id = context.pathParameter(kind.idParameter)
         let removed = try store.database.transaction { try store.delete(kind: kind.name, id: id) }
         if !removed && !lenient && context.operation.responseSchemas["404"] != nil {
@@ -301,7 +301,7 @@ public final class ResourceCollection {
     }
 
     /// The 2xx status the document gives the operation (201 for most creates).
-    static func successStatus(_ operation: OperationDefinition) -> Int {
+    public static func successStatus(_ operation: OperationDefinition) -> Int {
         operation.responseSchemas.keys.compactMap(Int.init).filter { (200..<300).contains($0) }.min() ?? 200
     }
 

@@ -170,6 +170,12 @@ public final class ResourceStore {
         public var resources: [Stored]
         public var next: Int64?
         public var total: Int
+
+        public init(resources: [Stored], next: Int64?, total: Int) {
+            self.resources = resources
+            self.next = next
+            self.total = total
+        }
     }
 
     /// The order a list is answered in: creation order, or the newest first.

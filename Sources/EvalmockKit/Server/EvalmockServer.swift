@@ -28,7 +28,7 @@ public final class EvalmockServer: @unchecked Sendable {
         }
         databaseDescription = configuration.databasePath == ":memory:"
             ? ":memory:" : URL(fileURLWithPath: configuration.databasePath).standardizedFileURL.path
-        let settings = EmulatorSettings(openAPIDirectory: openAPIDirectory, apiKeys: configuration.apiKeys,
+        let settings = EmulatorSettings(apis: configuration.apis, openAPIDirectory: openAPIDirectory, apiKeys: configuration.apiKeys,
                                         fixturesDirectory: configuration.fixturesDirectory, limits: configuration.limits,
                                         maxJSONDepth: configuration.maxJSONDepth, maxBatchItems: configuration.maxBatchItems,
                                         logLevel: configuration.logLevel,

@@ -4,6 +4,9 @@ import Logging
 public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 4010
+    /// The emulated APIs, in the order their migrations run and unknown paths fall back to
+    /// (the first one). The CLI passes `EmulatedAPIs.all`; the core knows none of them.
+    public var apis: [APIRegistration] = []
     /// A file path, or `:memory:` for a database that lives as long as the process.
     public var databasePath = "evalmock.db"
     /// Where the OpenAPI documents are; nil searches the usual places (see `SpecificationDirectory`).

@@ -22,7 +22,7 @@ public enum UUIDText {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    static func format(_ bytes: [UInt8]) -> String {
+    public static func format(_ bytes: [UInt8]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(36)
         for (index, byte) in bytes.enumerated() {

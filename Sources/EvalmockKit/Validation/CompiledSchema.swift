@@ -27,22 +27,22 @@ public final class CompiledSchema: @unchecked Sendable {
     }
 
     /// nil means any type.
-    public internal(set) var type: TypeConstraint?
-    public internal(set) var nullable = false
-    public internal(set) var enumValues: [JSONValue]?
-    public internal(set) var defaultValue: JSONValue?
-    public internal(set) var example: JSONValue?
-    public internal(set) var componentName: String?
+    public var type: TypeConstraint?
+    public var nullable = false
+    public var enumValues: [JSONValue]?
+    public var defaultValue: JSONValue?
+    public var example: JSONValue?
+    public var componentName: String?
 
-    public internal(set) var minLength = 0
-    public internal(set) var maxLength: Int?
-    public internal(set) var pattern: NSRegularExpression?
-    public internal(set) var patternSource: String?
-    public internal(set) var format: String?
+    public var minLength = 0
+    public var maxLength: Int?
+    public var pattern: NSRegularExpression?
+    public var patternSource: String?
+    public var format: String?
 
-    public internal(set) var minimum: NumericBound?
-    public internal(set) var maximum: NumericBound?
-    public internal(set) var multipleOf: Double?
+    public var minimum: NumericBound?
+    public var maximum: NumericBound?
+    public var multipleOf: Double?
     var hasNumericBounds: Bool { minimum != nil || maximum != nil || multipleOf != nil }
 
     public private(set) var properties: [(name: String, schema: CompiledSchema)] = []
@@ -60,7 +60,7 @@ public final class CompiledSchema: @unchecked Sendable {
 
     /// Sets an object schema's properties and required names (kept in property order, so that
     /// "missing" issues come out in the order the document lists fields).
-    func setProperties(_ properties: [(name: String, schema: CompiledSchema)], required names: [String]) {
+    public func setProperties(_ properties: [(name: String, schema: CompiledSchema)], required names: [String]) {
         self.properties = properties
         let wanted = Set(names)
         propertyIndex = Dictionary(properties.map { ($0.name, Property(schema: $0.schema, isRequired: wanted.contains($0.name))) },
@@ -68,24 +68,24 @@ public final class CompiledSchema: @unchecked Sendable {
         required = properties.map(\.name).filter(wanted.contains) + names.filter { propertyIndex[$0] == nil }
         requiredPropertyCount = propertyIndex.values.filter(\.isRequired).count
     }
-    public internal(set) var additionalProperties: AdditionalProperties = .allowed
-    public internal(set) var minProperties = 0
-    public internal(set) var maxProperties: Int?
+    public var additionalProperties: AdditionalProperties = .allowed
+    public var minProperties = 0
+    public var maxProperties: Int?
 
-    public internal(set) var items: CompiledSchema?
-    public internal(set) var minItems = 0
-    public internal(set) var maxItems: Int?
-    public internal(set) var uniqueItems = false
+    public var items: CompiledSchema?
+    public var minItems = 0
+    public var maxItems: Int?
+    public var uniqueItems = false
 
-    public internal(set) var allOf: [CompiledSchema] = []
-    public internal(set) var anyOf: [CompiledSchema] = []
-    public internal(set) var oneOf: [CompiledSchema] = []
-    public internal(set) var not: CompiledSchema?
+    public var allOf: [CompiledSchema] = []
+    public var anyOf: [CompiledSchema] = []
+    public var oneOf: [CompiledSchema] = []
+    public var not: CompiledSchema?
     /// The branches of a union: `oneOf`, else `anyOf` (a schema has one or the other).
     public var unionBranches: [CompiledSchema] { oneOf.isEmpty ? anyOf : oneOf }
-    public internal(set) var discriminator: Discriminator?
+    public var discriminator: Discriminator?
 
-    init() {}
+    public init() {}
 
     /// A schema that accepts anything.
     public static let anything = CompiledSchema()

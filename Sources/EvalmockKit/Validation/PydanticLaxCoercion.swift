@@ -1,5 +1,5 @@
 /// The conversions pydantic v2 makes in lax mode when it validates JSON input.
-enum PydanticLaxCoercion {
+public enum PydanticLaxCoercion {
     /// What a string must be (lower-cased) to be `true`, or `false`.
     static let trueStrings: Set<String> = ["1", "on", "t", "true", "y", "yes"]
     private static let falseStrings: Set<String> = ["0", "off", "f", "false", "n", "no"]
@@ -20,7 +20,7 @@ enum PydanticLaxCoercion {
     }
 
     /// The integer lax mode makes of a validated value: `13`, `13.0`, `"13"`, `true`.
-    static func integer(_ value: JSONValue) -> Int? {
+    public static func integer(_ value: JSONValue) -> Int? {
         switch value {
         case .number(let number): return number.intValue
         case .string, .bool: return number(from: value)?.intValue
@@ -42,7 +42,7 @@ enum PydanticLaxCoercion {
 }
 
 extension String {
-    func trimmingWhitespace() -> String {
+    public func trimmingWhitespace() -> String {
         let scalars = unicodeScalars
         guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
               let end = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }

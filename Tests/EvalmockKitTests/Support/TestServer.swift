@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 @testable import EvalmockKit
+import EvalmockAPIs
 
 /// A real evalmock on an ephemeral port, its event loop on a background thread.
 final class TestServer {
@@ -18,6 +19,7 @@ final class TestServer {
 
     init(databasePath: String = ":memory:", configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         var configuration = ServerConfiguration()
+        configuration.apis = EmulatedAPIs.all
         configuration.port = 0
         configuration.databasePath = databasePath
         configuration.openAPIDirectory = TestServer.repositoryRoot + "/openapi"

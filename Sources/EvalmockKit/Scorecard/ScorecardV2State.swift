@@ -1,7 +1,0 @@
-/// What `/_evalmock/reset`, export and the health inventory see of Scorecard v2: one resource
-/// table, counted by kind. A run goes with its records and what belongs to them.
-extension ScorecardV2API: StatefulAPI {
-    var storedTables: [StoredTable] { [StoredTable(ScorecardV2Migrations.resourceTable, countedAs: nil)] }
-    var resetScopes: [ResetScope] { [resources.store.resetScope("run", kind: "run")] }
-    func inventory() throws -> JSONValue.JSONObject { try resources.inventory() }
-}

@@ -1,0 +1,33 @@
+import EvalmockKit
+/// Weave keeps evaluation runs, predictions and scores as *calls* of one trace table, with the
+/// helper calls the trace server adds around them (`predict_and_score`, `summarize`): one table
+/// here too, so that deleting a run removes its descendants and counts them as the server does.
+enum WeaveMigrations {
+    static let all = [
+        Migration(name: "weave-001-calls", sql: """
+            CREATE TABLE weave_calls (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                project_id TEXT NOT NULL,
+                id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                trace_id TEXT NOT NULL,
+                parent_id TEXT,
+                evaluation_run_id TEXT,
+                evaluation TEXT,
+                model TEXT,
+                scorer TEXT,
+                prediction_id TEXT,
+                source_evaluation_run_id TEXT,
+                inputs TEXT,
+                output TEXT,
+                summary TEXT,
+                wb_user_id TEXT,
+                started_at TEXT NOT NULL,
+                ended_at TEXT,
+                UNIQUE (project_id, id)
+            );
+            CREATE INDEX weave_calls_by_kind ON weave_calls(project_id, kind, seq);
+            CREATE INDEX weave_calls_by_parent ON weave_calls(project_id, parent_id);
+            """),
+    ]
+}

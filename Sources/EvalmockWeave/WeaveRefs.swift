@@ -1,0 +1,85 @@
+import EvalmockKit
+import Foundation
+
+/// The trace server's handling of `weave:///` refs in requests.
+///
+/// Before any handler runs, its adapter rewrites every string of the request that starts with
+/// `weave:///` from `entity/project` form to the internal project id, and rejects internal
+/// refs it cannot vouch for (`trace_server_converter.universal_ext_to_int_ref_converter`). The
+/// rewrite is undone on the way out, so well-formed refs round-trip unchanged and only the
+/// failures are visible to a client.
+enum WeaveRefs {
+    static let externalPrefix = "weave:///"
+    static let internalPrefix = "weave-trace-internal:///"
+
+    /// Checks every string in `value` (object values and array items, not keys) as the adapter
+    /// does; the first offending string fails the request.
+    static func checkRequestStrings(_ value: JSONValue) throws(WeaveTraceServerError) {
+        switch value {
+        case .string(let text): try checkRequestString(text)
+        case .array(let items): for item in items { try checkRequestStrings(item) }
+        case .object(let object): for (_, member) in object { try checkRequestStrings(member) }
+        case .null, .bool, .number: break
+        }
+    }
+
+    static func checkRequestString(_ text: String) throws(WeaveTraceServerError) {
+        if text.hasPrefix(externalPrefix) {
+            // `entity/project/tail` split at most twice: fewer than three parts is malformed.
+            if text.dropFirst(externalPrefix.count).split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false).count != 3 {
+                throw .invalidRequest("Invalid URI: \(text)")
+            }
+        } else if text.hasPrefix(internalPrefix) {
+            // The real server accepts internal refs only to projects it can verify; a client
+            // never sees internal project ids, so evalmock has none to accept.
+            if text.dropFirst(internalPrefix.count).split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false).count < 2 {
+                throw .invalidRequest("Invalid internal ref format: missing project_id or kind.")
+            }
+            throw .invalidRequest("Encountered unexpected internal ref format.")
+        }
+    }
+
+    /// `score_create`'s check of its scorer (after the rewrite above): `parse_internal_uri` must
+    /// give an object or op ref. Only a plain `ValueError` (the `name:digest` unpacking) maps
+    /// to 400 in the registry; `InvalidInternalRef`, `IndexError` and the `TypeError` for other
+    /// ref kinds are unregistered, so the real server answers those with a 500.
+    static func checkScorer(_ scorer: String) throws(WeaveTraceServerError) {
+        guard scorer.hasPrefix(externalPrefix) else {
+            // Not rewritten: parse_internal_uri accepts only wandb-artifact:/// here, and an
+            // artifact ref is not an object ref either way.
+            throw .unregistered
+        }
+        let tail = scorer.dropFirst(externalPrefix.count).split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)[2]
+        let parts = tail.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let kind = parts[0]
+        let remaining = Array(parts.dropFirst())
+        guard kind == "object" || kind == "op" else { throw .unregistered }
+        guard let nameAndVersion = remaining.first else { throw .unregistered }
+        let pieces = nameAndVersion.split(separator: ":", omittingEmptySubsequences: false)
+        if pieces.count < 2 { throw .invalidRequest("not enough values to unpack (expected 2, got \(pieces.count))") }
+        if pieces.count > 2 { throw .invalidRequest("too many values to unpack (expected 2)") }
+        var extra = Array(remaining.dropFirst())
+        extra = extra == [""] ? [] : extra.map { $0.removingPercentEncoding ?? $0 }
+        guard extraIsValid(extra) else { throw .unregistered }
+    }
+
+    /// `validate_extra`: `edge/value` pairs, edges from a fixed set, `index` values integers.
+    private static func extraIsValid(_ extra: [String]) -> Bool {
+        guard extra.count % 2 == 0 else { return false }
+        for pair in stride(from: 0, to: extra.count, by: 2) {
+            let edge = extra[pair]
+            guard ["key", "index", "attr", "id"].contains(edge) else { return false }
+            if edge == "index" && !isPythonInt(extra[pair + 1]) { return false }
+        }
+        return true
+    }
+
+    /// What Python's `int(text)` accepts: surrounding whitespace, a sign, digits with single
+    /// underscores between them.
+    private static func isPythonInt(_ text: String) -> Bool {
+        var body = Substring(text.trimmingWhitespace())
+        if body.first == "+" || body.first == "-" { body = body.dropFirst() }
+        guard let first = body.first, let last = body.last, first.isNumber, last.isNumber else { return false }
+        return !body.contains("__") && body.allSatisfy { $0 == "_" || ("0"..."9").contains($0) || $0.isNumber }
+    }
+}
