@@ -52,7 +52,7 @@ def run_program(server, tmp_path: Path, program: Path, *args: str, trace_server:
     if trace_server:
         env["WF_TRACE_SERVER_URL"] = server.url
     result = subprocess.run([str(VENV_PYTHON), str(program), PROJECT, *args], env=env,
-                            capture_output=True, text=True, timeout=600)
+                            capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, f"{program.name} failed:\n{result.stdout[-4000:]}\n{result.stderr[-8000:]}"
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     assert lines, result.stdout
