@@ -1,12 +1,17 @@
 import EvalmockKit
-/// W&B Weave's trace server, v2 evaluation routes (`openapi/weave.json`): evaluation runs,
-/// predictions and scores under `/v2/{entity}/{project}`. A FastAPI service: pydantic's lax
-/// validation and FastAPI's `{"detail"}` errors, plus the server's own `{"reason"}` errors
-/// from its handlers.
+/// W&B Weave's trace server (`openapi/weave.json`): `server_info`, the v2 evaluation routes
+/// (evaluation runs, predictions and scores under `/v2/{entity}/{project}`) and the general
+/// trace routes, plus the three GraphQL queries of W&B's API that `weave.init` sends. A FastAPI
+/// service: pydantic's lax validation and FastAPI's `{"detail"}` errors, plus the server's own
+/// `{"reason"}` errors from its handlers.
+///
+/// Mounted at the root and under `/traces`: with only `WANDB_BASE_URL` set the client finds
+/// the trace server at `$WANDB_BASE_URL/traces` (`trace/env.py`), as on a W&B deployment,
+/// while GraphQL stays at `$WANDB_BASE_URL/graphql`, outside the trace server.
 public final class WeaveAPI: EmulatedAPI {
     public let name = "weave"
     public let specification: OpenAPISpecification
-    public let mountPrefixes = [""]
+    public let mountPrefixes = ["", "/traces"]
     /// FastAPI's `HTTPBasic` answer to a request without credentials.
     public let errorDialect: any ErrorDialect = FastAPIErrorDialect(unauthorizedDetail: "Not authenticated", authenticateChallenge: "Basic")
     public let typeCoercion = TypeCoercion.pydanticLax
@@ -15,6 +20,7 @@ public final class WeaveAPI: EmulatedAPI {
     private let predictions: WeavePredictionHandlers
     private let scores: WeaveScoreHandlers
     private let store: WeaveCallStore
+    private let graphQL: WandbGraphQL
     public let database: SQLiteDatabase
 
     init(environment: APIEnvironment) throws {
@@ -26,19 +32,34 @@ public final class WeaveAPI: EmulatedAPI {
         runs = WeaveEvaluationRunHandlers(store: store)
         predictions = WeavePredictionHandlers(store: store)
         scores = WeaveScoreHandlers(store: store)
+        graphQL = WandbGraphQL(projects: WeaveProjectStore(database: environment.database))
     }
+
+    /// W&B's GraphQL API is not part of the trace server, so `/traces/graphql` is the trace
+    /// server's 404.
+    public func mountPrefixes(for operation: OperationDefinition) -> [String] {
+        operation.operationId == Self.graphQLOperation ? [""] : mountPrefixes
+    }
+
+    private static let graphQLOperation = "graphql_graphql_post"
 
     public func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome {
         credentials.verdict(WeaveAuth.credential(request))
     }
 
-    public func inventory() throws -> JSONValue.JSONObject { try store.inventory() }
+    public func inventory() throws -> JSONValue.JSONObject {
+        var counts = try tableInventory()
+        for (kind, count) in try store.inventory() { counts[kind] = count }
+        return counts
+    }
 
     /// By the operationIds FastAPI generated for the document.
     public var handlers: [String: OperationHandler] {
         let route = WeaveResponses.handler
         let base = "_v2__entity___project__"
         return [
+            "server_info_server_info_get": { _ in .json(200, Self.serverInfo) },
+            Self.graphQLOperation: { [graphQL] context in try graphQL.answer(context.body, user: WandbUser(context.request)) },
             "evaluation_run_create\(base)evaluation_runs_post": route(runs.create),
             "evaluation_run_read\(base)evaluation_runs__evaluation_run_id__get": route(runs.read),
             "evaluation_run_list\(base)evaluation_runs_get": route(runs.list),
@@ -55,6 +76,12 @@ public final class WeaveAPI: EmulatedAPI {
             "score_delete\(base)scores_delete": route(scores.delete),
         ]
     }
+
+    /// What the public reference trace service (`weave/trace_server/reference/`, its
+    /// `NoopTraceService.server_info`) answers: no minimum client version worth refusing a
+    /// client for, and no trace-server version (the field's default; weave 0.54.0 requires
+    /// none, `MIN_TRACE_SERVER_VERSION = None`). W&B's hosted value is not public.
+    private static let serverInfo = JSONValue.object(["min_required_weave_python_version": "0.0.1", "trace_server_version": .null])
 }
 
 extension WeaveAPI {

@@ -24,11 +24,21 @@ enum WeaveAuth {
     /// The W&B user id the server records as `wb_user_id`: base64 of `User:<number>`. evalmock
     /// derives the number from the credential (FNV-1a), so one key is always one user.
     static func userId(_ request: HTTPRequest) -> String {
+        Data("User:\(userNumber(request))".utf8).base64EncodedString()
+    }
+
+    /// The W&B user name of the same user (GraphQL `viewer.username`), also the name of their
+    /// personal entity.
+    static func username(_ request: HTTPRequest) -> String {
+        "evalmock-user-\(userNumber(request))"
+    }
+
+    private static func userNumber(_ request: HTTPRequest) -> UInt32 {
         var hash: UInt32 = 2_166_136_261
         for byte in (credential(request) ?? "").utf8 {
             hash ^= UInt32(byte)
             hash = hash &* 16_777_619
         }
-        return Data("User:\(hash)".utf8).base64EncodedString()
+        return hash
     }
 }

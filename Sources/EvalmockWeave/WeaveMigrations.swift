@@ -29,5 +29,17 @@ enum WeaveMigrations {
             CREATE INDEX weave_calls_by_kind ON weave_calls(project_id, kind, seq);
             CREATE INDEX weave_calls_by_parent ON weave_calls(project_id, parent_id);
             """),
+        // W&B's projects, as its GraphQL API (`UpsertModel`) creates them before `weave.init`
+        // writes anything: the registry the trace server's data lives under, kept apart from it.
+        Migration(name: "weave-004-projects", sql: """
+            CREATE TABLE weave_projects (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                project_id TEXT NOT NULL UNIQUE,
+                entity TEXT NOT NULL,
+                name TEXT NOT NULL,
+                description TEXT,
+                created_at TEXT NOT NULL
+            );
+            """),
     ]
 }

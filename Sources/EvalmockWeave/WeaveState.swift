@@ -1,13 +1,14 @@
 import EvalmockKit
-/// What `/_evalmock/reset` and export see of Weave: one table of calls (the inventory counts
-/// them by kind, `WeaveCallStore.inventory`), every call scoped to
-/// its `entity/project`, so a project is wiped by its `project_id`. An evaluation run goes
+/// What `/_evalmock/reset` and export see of Weave: the W&B projects `upsertModel` created and
+/// one table of calls (the inventory counts them by kind, `WeaveCallStore.inventory`), every
+/// row scoped to its `entity/project`, so a project is wiped by its `project_id`. An evaluation run goes
 /// with its descendants, as the server's `calls_delete` removes them.
 extension WeaveAPI: StatefulAPI {
-    public var storedTables: [StoredTable] { [StoredTable("weave_calls", countedAs: nil)] }
+    public var storedTables: [StoredTable] { [StoredTable("weave_projects", countedAs: "projects"), StoredTable("weave_calls", countedAs: nil)] }
     public var resetScopes: [ResetScope] {
         [
-            ResetScope(name: "project", table: "weave_calls", column: "project_id"),
+            ResetScope(name: "project", rows: [.matching(table: "weave_calls", column: "project_id"),
+                                               .matching(table: "weave_projects", column: "project_id")]),
             ResetScope(name: "evaluation_run", statements: ["""
                 WITH RECURSIVE doomed(project_id, id) AS (
                     SELECT project_id, id FROM weave_calls WHERE id = ?1 AND kind = 'evaluation_run'

@@ -37,6 +37,12 @@ second run replaces what the first derived, so running twice changes nothing; `-
 when the document is stale. The file is written back as it is formatted (indent 2, UTF-8,
 trailing newline), so the diff only adds.
 
+`POST /graphql` is not the trace server's: it is W&B's GraphQL API, which `weave.init` asks
+before any trace route (`compat/wandb/wandb_thin/internal_api.py`: gql's HTTPXTransport posts
+`{"query", "variables"}` to `WANDB_BASE_URL + "/graphql"`, no `operationName`). Its request and
+answer follow GraphQL over HTTP; the script checks that the installed client still posts there
+and names the operations it sends in the description. It carries a mark of its own.
+
 Usage: python3 openapi/derive/weave_trace_server.py [--check] [--wheel PATH] [--routes] [path/to/weave.json]
 """
 from __future__ import annotations
@@ -64,6 +70,9 @@ MARK = (f"weave {CLIENT_VERSION} routes (vendored Stainless client), weave {MODE
 REF = "#/components/schemas/{model}"
 DOCUMENT = Path(__file__).resolve().parents[1] / "weave.json"
 ANCHOR_PATH = "/v2/{entity}/{project}/scores/{score_id}"
+GRAPHQL_MARK = (f"W&B GraphQL over HTTP as weave {CLIENT_VERSION} sends it "
+                "(compat/wandb/wandb_thin/internal_api.py, gql HTTPXTransport)")
+GRAPHQL_OPERATIONS = ["Project", "UpsertModel", "DefaultEntity"]
 ANCHOR_SCHEMA = "ScoreReadRes"
 
 # (tag, method, path, interface method, request model, response model, Stainless resource, client
@@ -323,16 +332,105 @@ def build(document: dict, generated: dict, root: Path, bindings: str) -> tuple[d
 
 
 # ---------------------------------------------------------------------------------------------
+# W&B's GraphQL endpoint, beside the trace server.
+
+def graphql_operations(root: Path) -> dict[str, str]:
+    """The operations the client's thin W&B API defines (the `gql.gql(...)` class attributes), by
+    name, after checking that it posts them to `WANDB_BASE_URL + "/graphql"`."""
+    source = (root / "compat" / "wandb" / "wandb_thin" / "internal_api.py").read_text()
+    if 'url_base + "/graphql"' not in source:
+        raise SystemExit("internal_api.py no longer posts to WANDB_BASE_URL + /graphql")
+    operations = {}
+    for node in ast.walk(ast.parse(source)):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "gql"
+                and node.args and isinstance(node.args[0], ast.Constant)):
+            match = re.search(r"\b(query|mutation)\s+(\w+)", node.args[0].value)
+            if match:
+                operations[match.group(2)] = match.group(1)
+    missing = [name for name in GRAPHQL_OPERATIONS if name not in operations]
+    if missing:
+        raise SystemExit(f"internal_api.py does not define the GraphQL operations {missing}")
+    return operations
+
+
+def graphql_route(root: Path) -> tuple[dict, dict]:
+    operations = graphql_operations(root)
+    sent = ", ".join(f"`{operations[name]} {name}`" for name in GRAPHQL_OPERATIONS)
+    nullable_object = {"anyOf": [{"type": "object", "additionalProperties": True}, {"type": "null"}]}
+    components = {
+        "GraphQLRequest": {
+            "properties": {
+                "query": {"type": "string", "title": "Query", "description": "The GraphQL document."},
+                "variables": {**nullable_object, "title": "Variables"},
+                "operationName": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Operationname",
+                                  "description": "Which operation of the document to run; needed only when it has several."},
+            },
+            "type": "object",
+            "required": ["query"],
+            "title": "GraphQLRequest",
+        },
+        "GraphQLResponse": {
+            "properties": {
+                "data": {**nullable_object, "title": "Data"},
+                "errors": {"type": "array", "items": {"$ref": REF.format(model="GraphQLError")}, "title": "Errors"},
+            },
+            "type": "object",
+            "title": "GraphQLResponse",
+            "description": "`data` when the operation ran (a field that failed is null in it), `errors` when "
+                           "anything failed; a document that does not parse or fit the schema has `errors` only.",
+        },
+        "GraphQLError": {
+            "properties": {
+                "message": {"type": "string", "title": "Message"},
+                "locations": {"type": "array", "title": "Locations", "items": {
+                    "type": "object", "required": ["line", "column"],
+                    "properties": {"line": {"type": "integer"}, "column": {"type": "integer"}}}},
+                "path": {"type": "array", "title": "Path", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+                "extensions": {"type": "object", "additionalProperties": True, "title": "Extensions"},
+            },
+            "type": "object",
+            "required": ["message"],
+            "title": "GraphQLError",
+        },
+    }
+    for schema in components.values():
+        schema[MARK_KEY] = GRAPHQL_MARK
+    operation = {
+        "tags": ["W&B GraphQL"],
+        "summary": "Graphql",
+        "description": f"W&B's GraphQL API, the part `weave.init` asks: {sent}. Any other field is a GraphQL "
+                       "error (status 200, which gql raises as `TransportQueryError`).",
+        "operationId": "graphql_graphql_post",
+        "security": [{"HTTPBasic": []}, {"HTTPBearer": []}],
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"$ref": REF.format(model="GraphQLRequest")}}}},
+        "responses": {
+            "200": response_content("The operation's result or its GraphQL errors",
+                                    {"$ref": REF.format(model="GraphQLResponse")}),
+            "401": response_content("Not authenticated", {"$ref": REF.format(model="HTTPError")}),
+            "422": response_content("Validation Error", {"$ref": REF.format(model="HTTPValidationError")}),
+        },
+        "x-evalmock-client": "weave_init.init_weave -> project_creator.ensure_project_exists, get_username",
+        MARK_KEY: GRAPHQL_MARK,
+    }
+    return components, {"/graphql": {"post": operation}}
+
+
+# ---------------------------------------------------------------------------------------------
 # Merge, idempotently.
 
 def merge(document: dict, generated: dict, root: Path, bindings: str) -> dict:
     document = copy.deepcopy(document)
     schemas = document["components"]["schemas"]
-    for key in [k for k, v in schemas.items() if is_derived(v, MARK)]:
-        del schemas[key]
-    for key in [k for k, v in document["paths"].items() if is_derived(v, MARK)]:
-        del document["paths"][key]
+    for mark in (MARK, GRAPHQL_MARK):
+        for key in [k for k, v in schemas.items() if is_derived(v, mark)]:
+            del schemas[key]
+        for key in [k for k, v in document["paths"].items() if is_derived(v, mark)]:
+            del document["paths"][key]
     components, paths = build(document, generated, root, bindings)
+    graphql_components, graphql_paths = graphql_route(root)
+    components.update(graphql_components)
+    paths.update(graphql_paths)
     for key in paths:
         if key in document["paths"]:
             raise SystemExit(f"the document already has a path {key} not derived by this script")
@@ -344,6 +442,7 @@ def merge(document: dict, generated: dict, root: Path, bindings: str) -> dict:
 def print_routes() -> None:
     for tag, method, path, function, request, response, resource, callers in ROUTES:
         print(f"{method.upper():5} {path:42} {function:26} {callers}")
+    print(f"{'POST':5} {'/graphql':42} {'(W&B GraphQL)':26} project_creator.ensure_project_exists, get_username")
 
 
 def main() -> int:

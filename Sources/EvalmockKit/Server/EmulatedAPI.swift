@@ -22,6 +22,9 @@ public protocol EmulatedAPI: AnyObject {
     var specification: OpenAPISpecification { get }
     /// Path prefixes the document's paths are served under, e.g. `["/api/v2", ""]`.
     var mountPrefixes: [String] { get }
+    /// The prefixes one operation is served under: `mountPrefixes` unless the service has an
+    /// operation that lives beside the others rather than with them (W&B's GraphQL API).
+    func mountPrefixes(for operation: OperationDefinition) -> [String]
     var errorDialect: any ErrorDialect { get }
     /// Whether the request's credentials are accepted, missing or refused. The dialect answers
     /// a refusal with `forbidden()`, which is its 401 unless the service has a 403.
@@ -46,6 +49,7 @@ public protocol EmulatedAPI: AnyObject {
 }
 
 extension EmulatedAPI {
+    public func mountPrefixes(for operation: OperationDefinition) -> [String] { mountPrefixes }
     public var typeCoercion: TypeCoercion { .jsonSchema }
     public var ownedPathPrefixes: [String] { mountPrefixes.filter { !$0.isEmpty } }
     public var deeperRules: SchemaRefinements { SchemaRefinements() }

@@ -55,12 +55,14 @@ public final class RequestPipeline {
             let validator = OperationInputValidator(maxJSONDepth: maxJSONDepth, coercion: api.typeCoercion, refinements: deeperRules)
             let publishedValidator = lenient && !deeperRules.isEmpty
                 ? OperationInputValidator(maxJSONDepth: maxJSONDepth, coercion: api.typeCoercion) : nil
-            for prefix in api.mountPrefixes {
-                for operation in api.specification.operations {
+            for operation in api.specification.operations {
+                for prefix in api.mountPrefixes(for: operation) {
                     let route = Route(api: api, operation: operation, handler: handlers[operation.operationId],
                                       validator: validator, publishedValidator: publishedValidator, mountPrefix: prefix)
                     router.add(method: operation.method, template: operation.template.mounted(under: prefix), target: .operation(route))
                 }
+            }
+            for prefix in api.mountPrefixes {
                 for raw in api.rawRoutes {
                     router.add(method: raw.method, template: raw.template.mounted(under: prefix), target: .raw(api: api, route: raw, mountPrefix: prefix))
                 }
