@@ -21,7 +21,7 @@ enum PythonRepr {
 
     /// A JSON integer is a Python `int` (any size); anything with a fraction or an exponent is a
     /// `float`, printed in its shortest round-trip digits as CPython's `float_repr` does.
-    private static func repr(_ number: JSONNumber) -> String {
+    static func repr(_ number: JSONNumber) -> String {
         guard number.hasFractionOrExponent else { return number.lexeme == "-0" ? "0" : number.lexeme }
         let double = number.doubleValue
         if double.isNaN { return "nan" }
