@@ -363,3 +363,43 @@ def test_the_real_clients_http_bindings_save_and_read(evalmock):
     assert client.file_content_read({"project_id": PROJECT, "digest": file.digest}).content == source
     ref = f"weave:///{PROJECT}/object/m:{created.digest}/key/params/key/t"
     assert client.refs_read_batch({"refs": [ref]}).vals == [0.5]
+
+
+# ---------------------------------------------------------------------------------------------
+# State: reset by project, export and import, restart
+
+def control(server, method, path, **kwargs):
+    return requests.request(method, f"{server.url}/_evalmock/{path}", timeout=10, **kwargs)
+
+
+def save_everything(server, project):
+    digest = create(server, "thing", {"p": project}, project=project)
+    table = post(server, "/table/create", {"table": {"project_id": project, "rows": [{"p": project}]}}).json()
+    content = bytes(range(256))
+    file = requests.post(f"{server.url}/file/create", data={"project_id": project}, files={"file": ("b.bin", content)},
+                         headers=basic()).json()
+    return digest, table["digest"], file["digest"], content
+
+
+def test_reset_of_one_project_export_import_and_restart_keep_objects_tables_and_files(evalmock, start_evalmock):
+    gone = save_everything(evalmock, OTHER)
+    kept_digest, kept_table, kept_file, content = save_everything(evalmock, PROJECT)
+    health = control(evalmock, "GET", "health").json()["apis"]["weave"]
+    assert (health["objects"], health["tables"], health["table_rows"], health["files"]) == (2, 2, 2, 2)
+
+    assert control(evalmock, "POST", "reset", json={"api": "weave", "project": OTHER}).status_code == 200
+    assert read(evalmock, "thing", gone[0], project=OTHER).status_code == 404
+    assert post(evalmock, "/table/query_stats", {"project_id": OTHER, "digest": gone[1]}).json() == {"count": 0}
+    assert post(evalmock, "/file/content", {"project_id": OTHER, "digest": gone[2]}).status_code == 404
+
+    snapshot = control(evalmock, "GET", "export").json()
+    other = start_evalmock()
+    assert control(other, "POST", "import", json=snapshot).json() == {"imported": True}
+    for server in (evalmock, other):
+        assert read(server, "thing", kept_digest).json()["obj"]["val"] == {"p": PROJECT}
+        assert post(server, "/table/query", {"project_id": PROJECT, "digest": kept_table}).json()["rows"][0]["val"] == {"p": PROJECT}
+        assert post(server, "/file/content", {"project_id": PROJECT, "digest": kept_file}).content == content
+
+    evalmock.restart()
+    assert post(evalmock, "/file/content", {"project_id": PROJECT, "digest": kept_file}).content == content
+    assert read(evalmock, "thing", "latest").json()["obj"]["digest"] == kept_digest
