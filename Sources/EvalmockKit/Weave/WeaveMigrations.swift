@@ -1,6 +1,7 @@
-/// Weave keeps evaluation runs, predictions and scores as *calls* of one trace table, with the
-/// helper calls the trace server adds around them (`predict_and_score`, `summarize`): one table
-/// here too, so that deleting a run removes its descendants and counts them as the server does.
+/// `weave-001-calls`: Weave keeps evaluation runs, predictions and scores as *calls* of one trace
+/// table, with the helper calls the trace server adds around them (`predict_and_score`,
+/// `summarize`): one table here too, so that deleting a run removes its descendants and counts
+/// them as the server does. `weave-002-objects`: the object, table and file store.
 enum WeaveMigrations {
     static let all = [
         Migration(name: "weave-001-calls", sql: """

@@ -52,7 +52,7 @@ struct WeaveRefHandlers {
         mutating func resolve(_ ref: WeaveRef) throws -> JSONValue {
             var value = try root(ref)
             var extra = ref.extra[...]
-            var projectId = ref.projectId
+            let projectId = ref.projectId
             while let edge = extra.first {
                 let argument = extra.dropFirst().first ?? ""
                 // A ref met on the way is followed (only within the project: another project's
@@ -60,7 +60,6 @@ struct WeaveRefHandlers {
                 if case .string(let text) = value, text.hasPrefix(WeaveRefs.externalPrefix) {
                     let inner = try WeaveRef.parse(text)
                     if inner.projectId != projectId { return .null }
-                    projectId = inner.projectId
                     if inner.isObjectOrOp {
                         value = try root(inner)
                         extra = inner.extra[...] + extra
