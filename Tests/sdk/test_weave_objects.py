@@ -3,6 +3,10 @@ digests byte-identical to weave's own `digest.py`, versions, dedup, refs, paging
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import requests
@@ -403,3 +407,17 @@ def test_reset_of_one_project_export_import_and_restart_keep_objects_tables_and_
     evalmock.restart()
     assert post(evalmock, "/file/content", {"project_id": PROJECT, "digest": kept_file}).content == content
     assert read(evalmock, "thing", "latest").json()["obj"]["digest"] == kept_digest
+
+
+# ---------------------------------------------------------------------------------------------
+# The real client, end to end for objects
+
+def test_the_real_weave_client_publishes_a_dataset_and_an_op_and_reads_them_back(evalmock):
+    script = Path(__file__).with_name("weave_publish_script.py")
+    # Outside hosts unreachable: anything but evalmock would fail fast through a closed proxy.
+    env = {**os.environ, "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1,localhost"}
+    result = subprocess.run([sys.executable, str(script), evalmock.url], capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr[-4000:]
+    read = json.loads(result.stdout.strip().splitlines()[-1])
+    rows = [{"a": 1, "b": 2}, {"a": 3, "b": 4, "note": "é"}]
+    assert read == {"first": rows, "latest": rows[:1], "v0": rows, "row": rows[1], "op": 7}
