@@ -131,6 +131,11 @@ def test_ops_and_object_classes(evalmock):
     assert ids({}, limit=1, offset=1) == ["data"]
     meta = post(evalmock, "/objs/query", {"project_id": PROJECT, "metadata_only": True}).json()["objs"]
     assert all(o["val"] == {} for o in meta)
+    assert all((o["size_bytes"], o["tags"], o["aliases"]) == (None, None, None) for o in meta)
+    sized = post(evalmock, "/objs/query", {"project_id": PROJECT, "include_storage_size": True, "include_tags_and_aliases": True,
+                                           "filter": {"object_ids": ["data"]}}).json()["objs"][0]
+    assert sized["size_bytes"] == len(json.dumps(dataset, sort_keys=True))
+    assert (sized["tags"], sized["aliases"]) == ([], ["latest"])
 
     # One type per name.
     response = post(evalmock, "/obj/create", {"obj": {"project_id": PROJECT, "object_id": "judge", "val": {"plain": 1}}})

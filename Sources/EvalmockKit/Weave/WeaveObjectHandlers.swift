@@ -53,8 +53,7 @@ struct WeaveObjectHandlers {
             throw WeaveTraceServerError(status: 404, reason: "\(objectId):v\(found.versionIndex) was deleted at \(WeaveObjectDates.python(deletedAt))",
                                         extra: ["deleted_at": .string(WeaveObjectDates.python(deletedAt))])
         }
-        let metadataOnly = request.body["metadata_only"]?.boolValue ?? false
-        return .json(200, .object(["obj": try found.schema(metadataOnly: metadataOnly)]))
+        return .json(200, .object(["obj": try found.schema(WeaveObjectVersion.Detail(request.body))]))
     }
 
     /// Live versions only, by creation time then version unless `sort_by` names `object_id` or
@@ -101,8 +100,8 @@ struct WeaveObjectHandlers {
         })
         versions = WeaveSorting.page(versions, limit: request.body["limit"]?.nonNull.flatMap(PydanticLaxCoercion.integer),
                                      offset: request.body["offset"]?.nonNull.flatMap(PydanticLaxCoercion.integer))
-        let metadataOnly = request.body["metadata_only"]?.boolValue ?? false
-        return .json(200, .object(["objs": .array(try versions.map { try $0.schema(metadataOnly: metadataOnly) })]))
+        let detail = WeaveObjectVersion.Detail(request.body)
+        return .json(200, .object(["objs": .array(try versions.map { try $0.schema(detail) })]))
     }
 
     /// Marks versions deleted (they still answer `obj/read` with the deletion). Every digest

@@ -20,8 +20,25 @@ struct WeaveObjectVersion {
 
     func value() throws -> JSONValue { try JSONParser.parse(valText, maxDepth: Int.max) }
 
-    /// `ObjSchema`; `metadata_only` leaves `val` empty.
-    func schema(metadataOnly: Bool) throws -> JSONValue {
+    /// What a read asks for beyond the version itself.
+    struct Detail {
+        /// `metadata_only`: `val` is left empty.
+        var metadataOnly = false
+        /// `include_storage_size`: `size_bytes`, the length of the stored JSON.
+        var storageSize = false
+        /// `include_tags_and_aliases`: evalmock stores no tags or aliases, so `tags` is empty
+        /// and `aliases` holds the virtual `latest` of the latest version, as the server adds it.
+        var tagsAndAliases = false
+
+        init(_ request: JSONValue) {
+            metadataOnly = request["metadata_only"]?.boolValue ?? false
+            storageSize = request["include_storage_size"]?.boolValue ?? false
+            tagsAndAliases = request["include_tags_and_aliases"]?.boolValue ?? false
+        }
+    }
+
+    /// `ObjSchema`, every field present as the server's response model writes it.
+    func schema(_ detail: Detail) throws -> JSONValue {
         .object([
             "project_id": .string(projectId),
             "object_id": .string(objectId),
@@ -33,8 +50,11 @@ struct WeaveObjectVersion {
             "kind": .string(kind),
             "base_object_class": WeaveResponses.optional(baseObjectClass),
             "leaf_object_class": WeaveResponses.optional(leafObjectClass),
-            "val": metadataOnly ? .object([:]) : try value(),
+            "val": detail.metadataOnly ? .object([:]) : try value(),
             "wb_user_id": WeaveResponses.optional(wbUserId),
+            "size_bytes": detail.storageSize ? .int(valText.utf8.count) : .null,
+            "tags": detail.tagsAndAliases ? .array([]) : .null,
+            "aliases": detail.tagsAndAliases ? .array(isLatest ? ["latest"] : []) : .null,
         ])
     }
 }
