@@ -226,8 +226,10 @@ def test_table_query_pages_filters_and_sorts(evalmock):
     stats = post(evalmock, "/table/query_stats", {"project_id": PROJECT, "digest": table["digest"]}).json()
     assert stats == {"count": 10}
     batch = post(evalmock, "/table/query_stats_batch", {"project_id": PROJECT, "digests": [table["digest"], "unknown"]}).json()
-    assert batch == {"tables": [{"count": 10, "digest": table["digest"], "storage_size_bytes": None}]} or \
-        batch == {"tables": [{"count": 10, "digest": table["digest"]}]}
+    assert batch == {"tables": [{"count": 10, "digest": table["digest"], "storage_size_bytes": None}]}
+    sized = post(evalmock, "/table/query_stats_batch", {"project_id": PROJECT, "digests": [table["digest"]],
+                                                        "include_storage_size": True}).json()["tables"][0]
+    assert sized["storage_size_bytes"] == sum(len(json.dumps(row)) for row in rows)
     assert post(evalmock, "/table/query", {"project_id": OTHER, "digest": table["digest"]}).json() == {"rows": []}
 
 

@@ -100,7 +100,7 @@ struct WeaveTableHandlers {
     }
 
     /// One entry per named table the project has (unknown digests are left out), with the
-    /// size of its rows' JSON when asked.
+    /// size of its rows' JSON (`json.dumps` of each) when asked.
     func queryStatsBatch(_ request: WeaveRequest) throws -> HTTPResponse {
         try request.checkRefs()
         let projectId = request.bodyString("project_id") ?? ""
@@ -108,7 +108,7 @@ struct WeaveTableHandlers {
         var tables: [JSONValue] = []
         for digest in request.body["digests"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
             guard let rowDigests = try store.rowDigests(projectId: projectId, table: digest) else { continue }
-            var entry: JSONValue.JSONObject = ["count": .int(rowDigests.count), "digest": .string(digest)]
+            var entry: JSONValue.JSONObject = ["count": .int(rowDigests.count), "digest": .string(digest), "storage_size_bytes": .null]
             if withSize {
                 let values = try store.rows(projectId: projectId, digests: rowDigests)
                 entry["storage_size_bytes"] = .int(rowDigests.reduce(0) { total, digest in
