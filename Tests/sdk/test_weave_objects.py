@@ -349,6 +349,11 @@ def test_file_create_checks_the_form(evalmock):
     assert text_file.status_code == 422
     assert text_file.json()["detail"][0]["msg"] == "Value error, Expected UploadFile, received: <class 'str'>"
 
+    # An empty text field is absent, as FastAPI reads forms: no expected_digest to check.
+    empty = requests.post(f"{evalmock.url}/file/create", data={"project_id": PROJECT, "expected_digest": ""},
+                          files={"file": ("a.txt", b"abc")}, headers=basic())
+    assert (empty.status_code, empty.json()) == (200, {"digest": bytes_digest(b"abc")})
+
     broken = requests.post(f"{evalmock.url}/file/create", data=b"--xyz\r\nno headers end",
                            headers={**basic(), "Content-Type": "multipart/form-data; boundary=xyz"})
     assert (broken.status_code, broken.json()) == (400, {"detail": "There was an error parsing the body"})

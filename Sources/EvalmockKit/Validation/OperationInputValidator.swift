@@ -114,22 +114,30 @@ public struct OperationInputValidator: Sendable {
             }
             parts = parsed
         }
+        // As FastAPI reads a form, the last part of a name counts, and an empty text field or an
+        // empty file without a filename (a browser's unselected file input) is absent.
+        var last: [String: FormPart] = [:]
+        var names: [String] = []
+        for part in parts {
+            if last.updateValue(part, forKey: part.name) == nil { names.append(part.name) }
+        }
         // For the schema, a file stands as its filename; the handler gets its bytes.
         var validated = JSONValue.JSONObject()
-        for part in parts {
-            let isFileField = schema.propertyIndex[part.name]?.schema.format == "binary"
-            if part.filename != nil {
-                if isFileField { form.files[part.name] = part }
-                validated[part.name] = .string(part.filename ?? "")
+        for name in names {
+            guard let part = last[name], !(part.content.isEmpty && (part.filename ?? "").isEmpty) else { continue }
+            let isFileField = schema.propertyIndex[name]?.schema.format == "binary"
+            if let filename = part.filename {
+                if isFileField { form.files[name] = part }
+                validated[name] = .string(filename)
                 continue
             }
             let text = JSONValue.string(String(decoding: part.content, as: UTF8.self))
             if isFileField {
-                form.issues.append(ValidationIssue(location: [.key("body"), .key(part.name)],
+                form.issues.append(ValidationIssue(location: [.key("body"), .key(name)],
                                                    kind: .brokenRule("Expected UploadFile, received: <class 'str'>"), input: text))
             }
-            form.fields[part.name] = text
-            validated[part.name] = text
+            form.fields[name] = text
+            validated[name] = text
         }
         form.issues += schemaValidator.validate(.object(validated), against: schema, at: [.key("body")])
         return form
