@@ -1,7 +1,8 @@
 import EvalmockKit
 /// W&B Weave's trace server (`openapi/weave.json`): `server_info`, the v2 evaluation routes
-/// (evaluation runs, predictions and scores under `/v2/{entity}/{project}`) and the general
-/// trace routes, plus the three GraphQL queries of W&B's API that `weave.init` sends. A FastAPI
+/// (evaluation runs, predictions and scores under `/v2/{entity}/{project}`), the object, table,
+/// file and ref routes the `weave` client saves and reads through, and the general trace
+/// routes, plus the three GraphQL queries of W&B's API that `weave.init` sends. A FastAPI
 /// service: pydantic's lax validation and FastAPI's `{"detail"}` errors, plus the server's own
 /// `{"reason"}` errors from its handlers.
 ///
@@ -21,6 +22,10 @@ public final class WeaveAPI: EmulatedAPI {
     private let scores: WeaveScoreHandlers
     private let store: WeaveCallStore
     private let graphQL: WandbGraphQL
+    private let objects: WeaveObjectHandlers
+    private let tables: WeaveTableHandlers
+    private let files: WeaveFileHandlers
+    private let refs: WeaveRefHandlers
     public let database: SQLiteDatabase
 
     init(environment: APIEnvironment) throws {
@@ -33,6 +38,11 @@ public final class WeaveAPI: EmulatedAPI {
         predictions = WeavePredictionHandlers(store: store)
         scores = WeaveScoreHandlers(store: store)
         graphQL = WandbGraphQL(projects: WeaveProjectStore(database: environment.database))
+        let objectStore = WeaveObjectStore(database: environment.database)
+        objects = WeaveObjectHandlers(store: objectStore)
+        tables = WeaveTableHandlers(store: objectStore)
+        files = WeaveFileHandlers(store: objectStore)
+        refs = WeaveRefHandlers(store: objectStore)
     }
 
     /// W&B's GraphQL API is not part of the trace server, so `/traces/graphql` is the trace
@@ -74,6 +84,19 @@ public final class WeaveAPI: EmulatedAPI {
             "score_read\(base)scores__score_id__get": route(scores.read),
             "score_list\(base)scores_get": route(scores.list),
             "score_delete\(base)scores_delete": route(scores.delete),
+            "obj_create_obj_create_post": route(objects.create),
+            "obj_read_obj_read_post": route(objects.read),
+            "objs_query_objs_query_post": route(objects.query),
+            "obj_delete_obj_delete_post": route(objects.delete),
+            "table_create_table_create_post": route(tables.create),
+            "table_create_from_digests_table_create_from_digests_post": route(tables.createFromDigests),
+            "table_update_table_update_post": route(tables.update),
+            "table_query_table_query_post": route(tables.query),
+            "table_query_stats_table_query_stats_post": route(tables.queryStats),
+            "table_query_stats_batch_table_query_stats_batch_post": route(tables.queryStatsBatch),
+            "refs_read_batch_refs_read_batch_post": route(refs.readBatch),
+            "file_create_file_create_post": route(files.create),
+            "file_content_file_content_post": route(files.content),
         ]
     }
 

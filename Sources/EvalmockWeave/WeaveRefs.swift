@@ -44,27 +44,11 @@ enum WeaveRefs {
     /// to 400 in the registry; `InvalidInternalRef`, `IndexError` and the `TypeError` for other
     /// ref kinds are unregistered, so the real server answers those with a 500.
     static func checkScorer(_ scorer: String) throws(WeaveTraceServerError) {
-        guard scorer.hasPrefix(externalPrefix) else {
-            // Not rewritten: parse_internal_uri accepts only wandb-artifact:/// here, and an
-            // artifact ref is not an object ref either way.
-            throw .unregistered
-        }
-        let tail = scorer.dropFirst(externalPrefix.count).split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)[2]
-        let parts = tail.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        let kind = parts[0]
-        let remaining = Array(parts.dropFirst())
-        guard kind == "object" || kind == "op" else { throw .unregistered }
-        guard let nameAndVersion = remaining.first else { throw .unregistered }
-        let pieces = nameAndVersion.split(separator: ":", omittingEmptySubsequences: false)
-        if pieces.count < 2 { throw .invalidRequest("not enough values to unpack (expected 2, got \(pieces.count))") }
-        if pieces.count > 2 { throw .invalidRequest("too many values to unpack (expected 2)") }
-        var extra = Array(remaining.dropFirst())
-        extra = extra == [""] ? [] : extra.map { $0.removingPercentEncoding ?? $0 }
-        guard extraIsValid(extra) else { throw .unregistered }
+        guard try WeaveRef.parse(scorer).isObjectOrOp else { throw .unregistered }
     }
 
     /// `validate_extra`: `edge/value` pairs, edges from a fixed set, `index` values integers.
-    private static func extraIsValid(_ extra: [String]) -> Bool {
+    fileprivate static func extraIsValid(_ extra: [String]) -> Bool {
         guard extra.count % 2 == 0 else { return false }
         for pair in stride(from: 0, to: extra.count, by: 2) {
             let edge = extra[pair]
@@ -74,12 +58,62 @@ enum WeaveRefs {
         return true
     }
 
+    /// Python's `int(text)`, nil where it raises.
+    static func pythonInt(_ text: String) -> Int? {
+        guard isPythonInt(text) else { return nil }
+        return Int(text.trimmingWhitespace().replacingOccurrences(of: "_", with: ""))
+    }
+
     /// What Python's `int(text)` accepts: surrounding whitespace, a sign, digits with single
     /// underscores between them.
-    private static func isPythonInt(_ text: String) -> Bool {
+    static func isPythonInt(_ text: String) -> Bool {
         var body = Substring(text.trimmingWhitespace())
         if body.first == "+" || body.first == "-" { body = body.dropFirst() }
         guard let first = body.first, let last = body.last, first.isNumber, last.isNumber else { return false }
         return !body.contains("__") && body.allSatisfy { $0 == "_" || ("0"..."9").contains($0) || $0.isNumber }
+    }
+}
+
+/// A `weave:///entity/project/kind/...` ref as the server reads it once its adapter has made it
+/// internal (`refs_internal.parse_internal_uri`): the project is `entity/project`, objects and
+/// ops are `name:version` with an optional extra path of `edge/value` pairs (`attr/rows`,
+/// `key/k`, `index/0`, `id/<row digest>`), tables are `table/<digest>`, calls `call/<id>`.
+struct WeaveRef: Equatable {
+    let projectId: String
+    let kind: String
+    /// The object's or op's name; the table's digest; the call's id.
+    let name: String
+    /// The object's or op's version: a digest, `latest` or `vN`.
+    let version: String?
+    let extra: [String]
+
+    var isObjectOrOp: Bool { kind == "object" || kind == "op" }
+
+    /// Errors as the server meets them: only the `name:version` unpacking is a plain
+    /// `ValueError` (400); a missing part (`IndexError`), a bad extra path or an unknown kind
+    /// (`InvalidInternalRef`) are unregistered: 500.
+    static func parse(_ uri: String) throws(WeaveTraceServerError) -> WeaveRef {
+        guard uri.hasPrefix(WeaveRefs.externalPrefix) else { throw .unregistered }
+        let parts = uri.dropFirst(WeaveRefs.externalPrefix.count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 3 else { throw .unregistered }
+        let projectId = parts[0] + "/" + parts[1]
+        let kind = parts[2]
+        let remaining = Array(parts.dropFirst(3))
+        switch kind {
+        case "table", "call":
+            guard let first = remaining.first else { throw .unregistered }
+            return WeaveRef(projectId: projectId, kind: kind, name: first, version: nil, extra: [])
+        case "object", "op":
+            guard let nameAndVersion = remaining.first else { throw .unregistered }
+            let pieces = nameAndVersion.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            if pieces.count < 2 { throw .invalidRequest("not enough values to unpack (expected 2, got \(pieces.count))") }
+            if pieces.count > 2 { throw .invalidRequest("too many values to unpack (expected 2)") }
+            var extra = Array(remaining.dropFirst())
+            extra = extra == [""] ? [] : extra.map { $0.removingPercentEncoding ?? $0 }
+            guard WeaveRefs.extraIsValid(extra) else { throw .unregistered }
+            return WeaveRef(projectId: projectId, kind: kind, name: pieces[0], version: pieces[1], extra: extra)
+        default:
+            throw .unregistered
+        }
     }
 }

@@ -38,6 +38,12 @@ def write_one_of_everything(server, tag: str) -> dict:
     ok(httpx.patch(f"{url}/v1/run/{v1_run}/status", headers=V1, json={"status": "completed"}))
 
     project = f"team/{tag}"
+    # W&B's GraphQL creates the project first, as weave.init does.
+    upsert = ok(httpx.post(f"{url}/graphql", headers=basic(), json={
+        "query": "mutation UpsertModel($name: String!, $entity: String!) "
+                 "{ upsertModel(input: {name: $name, entityName: $entity}) { model { name } } }",
+        "variables": {"entity": "team", "name": tag}}))
+    assert upsert["data"]["upsertModel"]["model"]["name"] == tag, upsert
     weave_run = ok(httpx.post(f"{url}/v2/{project}/evaluation_runs", headers=basic(),
                               json={"evaluation": ref("object", "Evaluation", project=project),
                                     "model": ref("object", "Model", project=project)}))["evaluation_run_id"]
@@ -49,6 +55,9 @@ def write_one_of_everything(server, tag: str) -> dict:
                         "evaluation_run_id": weave_run}))
     ok(httpx.post(f"{url}/v2/{project}/predictions/{prediction}/finish", headers=basic()))
     ok(httpx.post(f"{url}/v2/{project}/evaluation_runs/{weave_run}/finish", headers=basic(), json={}))
+    ok(httpx.post(f"{url}/obj/create", headers=basic(), json={"obj": {"project_id": project, "object_id": "thing", "val": {"t": tag}}}))
+    ok(httpx.post(f"{url}/table/create", headers=basic(), json={"table": {"project_id": project, "rows": [{"t": tag}]}}))
+    ok(httpx.post(f"{url}/file/create", headers=basic(), data={"project_id": project}, files={"file": ("a.txt", tag.encode())}))
 
     evaluation = f"eval-{tag}"
     item = {"application_spec_id": "spec", "evaluation_dataset_version_num": "1", "test_case_id": "tc",
@@ -149,7 +158,11 @@ def test_scoped_resets_take_exactly_their_scope_after_every_kind_of_write(evalmo
 def test_a_weave_evaluation_run_scope_after_every_kind_of_write(evalmock):
     ids = write_one_of_everything(evalmock, "a")
     ok(control(evalmock, "POST", "reset", json={"api": "weave", "evaluation_run": ids["_weave_run"]}))
-    assert not any(counts(evalmock)["weave"].values()), counts(evalmock)["weave"]
+    weave = counts(evalmock)["weave"]
+    # The run takes its calls along; the project, its objects, tables and files are not the run's.
+    store = {"projects": 1, "objects": 1, "tables": 1, "table_rows": 1, "files": 1}
+    assert {kind: n for kind, n in weave.items() if kind in store} == store
+    assert not any(n for kind, n in weave.items() if kind not in store), weave
 
 
 def test_export_reset_import_restores_every_row_history_included(evalmock):

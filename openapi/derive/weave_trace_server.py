@@ -26,10 +26,12 @@ Operations follow the document's existing v2 routes: FastAPI's generated operati
 (`{function}{path with non-word characters as _}_{method}`, the function being the
 `TraceServerInterface` method), summary as the Stainless docstring gives it, HTTPBasic (and
 Bearer) security, 401 `HTTPError`, 422 `HTTPValidationError`, the trace server's `{reason}`
-errors (`TraceServerError`) for 400 and, on reads of stored things, 404. `file/create` is
-`multipart/form-data` (FastAPI's `Body_file_create_file_create_post`), `file/content` answers raw
-bytes (`application/octet-stream`), `calls/stream_query` answers JSON lines (`application/jsonl`,
-one `CallSchema` a line, like the document's v2 list routes).
+errors (`TraceServerError`) for 400, on reads and deletes of stored things 404, on writes that
+take an `expected_digest` 409, and 500 where valid input meets an exception its error registry
+does not map. `file/create` is `multipart/form-data` (FastAPI's
+`Body_file_create_file_create_post`), `file/content` answers raw bytes
+(`application/octet-stream`), `calls/stream_query` answers JSON lines (`application/jsonl`, one
+`CallSchema` a line, like the document's v2 list routes).
 
 A generated schema whose name the document already has is reused by $ref when it is the same
 schema; a different one stops the script. Everything derived carries `x-evalmock-derived`, and a
@@ -138,7 +140,16 @@ ROUTES = [
     ("Feedback", "post", "/feedback/purge", "feedback_purge", "FeedbackPurgeReq", "FeedbackPurgeRes", "feedback",
      "Feedbacks.purge / RefFeedbackQuery.purge"),
 ]
-NOT_FOUND = {"/obj/read", "/file/content", "/refs/read_batch", "/table/update", "/table/create_from_digests"}
+NOT_FOUND = {"/obj/read", "/obj/delete", "/file/content", "/refs/read_batch", "/table/update", "/table/create_from_digests"}
+# The writes that take a client-computed `expected_digest`: a mismatch is the server's
+# `DigestMismatchError`, which its error registry answers with 409.
+DIGEST_CHECKED = {"/obj/create", "/table/create", "/table/create_from_digests", "/file/create"}
+# Inputs the request models accept but the handlers fail on with exceptions the error registry
+# does not map (500 `{"reason": "Internal server error"}`, or "Internal backend error" for a
+# KeyError): a ref that does not parse (`InvalidInternalRef`, `IndexError`) or names a row its
+# table lacks, a `table/update` base the project does not have, an object whose `_bases` mark
+# a weave Object but which has no `_class_name`.
+SERVER_ERROR = {"/refs/read_batch", "/table/update", "/obj/create"}
 # The form FastAPI declares for `file/create`: an UploadFile and form fields (the vendored client
 # sends `file`, `project_id`, `expected_digest` as multipart/form-data).
 FILE_FORM = "Body_file_create_file_create_post"
@@ -322,6 +333,12 @@ def build(document: dict, generated: dict, root: Path, bindings: str) -> tuple[d
         responses["401"] = response_content("Not authenticated", {"$ref": REF.format(model="HTTPError")})
         if path in NOT_FOUND:
             responses["404"] = response_content("Not found", {"$ref": REF.format(model="TraceServerError")})
+        if path in SERVER_ERROR:
+            responses["500"] = response_content("An exception the trace server's error registry does not map",
+                                                {"$ref": REF.format(model="TraceServerError")})
+        if path in DIGEST_CHECKED:
+            responses["409"] = response_content("expected_digest differs from the server's digest",
+                                                {"$ref": REF.format(model="TraceServerError")})
         if request:
             responses["422"] = response_content("Validation Error", {"$ref": REF.format(model="HTTPValidationError")})
         operation["responses"] = responses

@@ -26,6 +26,10 @@ public struct FastAPIErrorDialect: ErrorDialect {
     }
 
     public func validationFailed(_ issues: [ValidationIssue]) -> HTTPResponse {
+        // Starlette's form parser failing is FastAPI's 400, whatever the reason.
+        if issues.contains(where: { if case .unreadableForm = $0.kind { return true } else { return false } }) {
+            return Self.detail(400, "There was an error parsing the body")
+        }
         // FastAPI stops at a body that is not JSON and reports only that, in the words and at
         // the position of Python's `json` module; a body that is not UTF-8 fails before that.
         if let malformed = issues.first(where: { if case .invalidJSON = $0.kind { return true } else { return false } }),

@@ -83,7 +83,7 @@ public enum PydanticErrorRenderer {
                     ["field_type": "Dictionary", "max_length": .int(max), "actual_length": .int(actual)])
         case .unexpectedProperty:
             return ("extra_forbidden", "Extra inputs are not permitted", nil)
-        case .noUnionBranchMatched, .severalUnionBranchesMatched, .matchesForbiddenSchema, .brokenRule:
+        case .noUnionBranchMatched, .severalUnionBranchesMatched, .matchesForbiddenSchema, .brokenRule, .unreadableForm:
             return ("value_error", "Value error, \(issue.message)", ["error": .string(issue.message)])
         case .unionTagMissing(let property, _):
             return ("union_tag_not_found", "Unable to extract tag using discriminator '\(property)'",

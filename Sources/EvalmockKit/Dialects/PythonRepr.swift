@@ -1,14 +1,14 @@
 /// A JSON value as Python prints it once `json.loads` has made it a Python object: `str()` and
 /// `repr()`. pydantic puts `str(tag)` of a discriminator's value in `union_tag_invalid`, so a
 /// tag of `null`, `true` or `["a"]` reads `None`, `True`, `['a']`.
-enum PythonRepr {
+public enum PythonRepr {
     /// `str(value)`: a string as it is, anything else as its `repr`.
     static func str(_ value: JSONValue) -> String {
         if case .string(let text) = value { return text }
         return repr(value)
     }
 
-    static func repr(_ value: JSONValue) -> String {
+    public static func repr(_ value: JSONValue) -> String {
         switch value {
         case .null: return "None"
         case .bool(let flag): return flag ? "True" : "False"
@@ -21,7 +21,7 @@ enum PythonRepr {
 
     /// A JSON integer is a Python `int` (any size); anything with a fraction or an exponent is a
     /// `float`, printed in its shortest round-trip digits as CPython's `float_repr` does.
-    private static func repr(_ number: JSONNumber) -> String {
+    static func repr(_ number: JSONNumber) -> String {
         guard number.hasFractionOrExponent else { return number.lexeme == "-0" ? "0" : number.lexeme }
         let double = number.doubleValue
         if double.isNaN { return "nan" }

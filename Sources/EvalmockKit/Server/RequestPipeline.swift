@@ -155,8 +155,7 @@ public final class RequestPipeline {
         }
         switch validate(request, pathParameters: pathParameters, route: route) {
         case .failure(let failure):
-            let malformed = failure.issues.contains { if case .invalidJSON = $0.kind { return true } else { return false } }
-            return (dialect.validationFailed(failure.issues), !malformed)
+            return (dialect.validationFailed(failure.issues), !failure.issues.contains(where: \.isUnreadableBody))
         case .success(let input):
             // After validation, as a FastAPI service checks a batch's length in its handler.
             if case .array(let items)? = input.body, items.count > maxBatchItems {
@@ -175,8 +174,8 @@ public final class RequestPipeline {
         }
     }
 
-    /// The response if the document allows it for its status, else the API's 500 and a log line
-    /// naming every mismatch. A success status the operation does not declare is a mismatch;
+    /// The response if the document allows it for its status (its schema for JSON, its media
+    /// type for raw bytes), else the API's 500 and a log line naming every mismatch. A success status the operation does not declare is a mismatch;
     /// an error status it does not declare (a 405, a 413) is not checked.
     private func checked(_ response: HTTPResponse, of route: Route) -> HTTPResponse {
         let status = String(response.status)
@@ -196,6 +195,10 @@ public final class RequestPipeline {
                     }
                 }
             }
+        } else if let mediaType = route.operation.rawResponses[status] {
+            // Raw bytes have no schema to hold them to; their declared media type is the check.
+            let sent = response.headers["Content-Type"]?.split(separator: ";").first.map { String($0).trimmingWhitespace().lowercased() }
+            if sent != mediaType { problems = ["the body is \(sent ?? "untyped"), the document declares \(mediaType)"] }
         } else if (200..<300).contains(response.status) {
             problems = ["the document declares no \(status) answer"]
         }

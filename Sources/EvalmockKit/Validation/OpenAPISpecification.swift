@@ -178,11 +178,15 @@ public final class OpenAPISpecification: @unchecked Sendable {
         if let requestBody = operation.requestBody, let request = components[requestBody] {
             if let schema = jsonSchema(of: request.content, in: components) {
                 body = .init(schema: try compiler.compile(schema), required: request.required)
+            } else if let entry = request.content.first(where: { $0.key.typeAndSubtype == "multipart/form-data" }),
+                      let schema = components[entry.value]?.schema {
+                body = .init(schema: try compiler.compile(schema), required: request.required, encoding: .multipartForm)
             }
         }
 
         var responses: [String: CompiledSchema] = [:]
         var jsonLines: Set<String> = []
+        var raw: [String: String] = [:]
         for (status, response) in operation.responses {
             guard let resolved = components[response] else { continue }
             if let schema = jsonSchema(of: resolved.content, in: components) {
@@ -190,10 +194,12 @@ public final class OpenAPISpecification: @unchecked Sendable {
             } else if let schema = jsonLinesSchema(of: resolved.content, in: components) {
                 responses[status.rawValue] = try compiler.compile(schema)
                 jsonLines.insert(status.rawValue)
+            } else if let entry = resolved.content.first(where: { components[$0.value]?.schema?.formatString == "binary" }) {
+                raw[status.rawValue] = entry.key.typeAndSubtype
             }
         }
 
         return OperationDefinition.Rules(pathParameters: pathRules, queryParameters: queryRules, body: body, responseSchemas: responses,
-                                         jsonLinesResponses: jsonLines)
+                                         jsonLinesResponses: jsonLines, rawResponses: raw)
     }
 }

@@ -10,8 +10,16 @@ public struct OperationDefinition: @unchecked Sendable {
     }
 
     public struct BodyRule {
+        /// How the body is written: JSON, or a `multipart/form-data` form whose fields the
+        /// schema's properties describe (a `format: binary` property is a file).
+        public enum Encoding: Sendable {
+            case json
+            case multipartForm
+        }
+
         public let schema: CompiledSchema
         public let required: Bool
+        public var encoding: Encoding = .json
     }
 
     /// What validation needs of an operation, compiled from the document.
@@ -23,6 +31,9 @@ public struct OperationDefinition: @unchecked Sendable {
         public var responseSchemas: [String: CompiledSchema] = [:]
         /// The statuses whose answer is JSON lines, each line checked against `responseSchemas`.
         public var jsonLinesResponses: Set<String> = []
+        /// The statuses whose answer is raw bytes, with the media type the document gives them
+        /// (`application/octet-stream`).
+        public var rawResponses: [String: String] = [:]
     }
 
     public let operationId: String
@@ -42,6 +53,7 @@ public struct OperationDefinition: @unchecked Sendable {
     public var body: BodyRule? { rules.value.body }
     public var responseSchemas: [String: CompiledSchema] { rules.value.responseSchemas }
     public var jsonLinesResponses: Set<String> { rules.value.jsonLinesResponses }
+    public var rawResponses: [String: String] { rules.value.rawResponses }
     /// Why the operation's part of the document could not be read (its rules then constrain
     /// nothing, and the pipeline answers its requests with a 500 rather than a silent fake).
     public var loadError: String? { rules.error }

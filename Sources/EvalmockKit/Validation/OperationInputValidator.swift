@@ -4,6 +4,8 @@ public struct OperationInput: Sendable {
     /// Query parameters converted to their schema types, with schema defaults filled in.
     public var query: [String: JSONValue]
     public var body: JSONValue?
+    /// The files of a `multipart/form-data` body, by field name (its text fields are in `body`).
+    public var files: [String: FormPart] = [:]
 }
 
 /// The issues of a rejected request, all of them.
@@ -48,9 +50,15 @@ public struct OperationInputValidator: Sendable {
         }
 
         var body: JSONValue?
+        var files: [String: FormPart] = [:]
         // Whether the body validated only through a lax coercion (then it is converted below).
         var bodyWasCoerced = true
-        if let rule = operation.body {
+        if let rule = operation.body, rule.encoding == .multipartForm {
+            let parsed = form(request, rule.schema)
+            body = .object(parsed.fields)
+            files = parsed.files
+            issues += parsed.issues
+        } else if let rule = operation.body {
             if request.body.allSatisfy(Self.isWhitespace) {
                 // OpenAPI bodies are optional unless marked required, but an object schema that
                 // not even `{}` satisfies (required properties, or a union whose every branch
@@ -80,10 +88,59 @@ public struct OperationInputValidator: Sendable {
         }
 
         if !issues.isEmpty { return .failure(ValidationFailure(issues: issues)) }
-        if schemaValidator.coercion == .pydanticLax, bodyWasCoerced, let parsed = body, let rule = operation.body {
+        if schemaValidator.coercion == .pydanticLax, bodyWasCoerced, let parsed = body, let rule = operation.body, rule.encoding == .json {
             body = PydanticLaxConversion().convert(parsed, rule.schema)
         }
-        return .success(OperationInput(pathParameters: pathParameters, query: query, body: body))
+        return .success(OperationInput(pathParameters: pathParameters, query: query, body: body, files: files))
+    }
+
+    private struct Form {
+        var fields: JSONValue.JSONObject = [:]
+        var files: [String: FormPart] = [:]
+        var issues: [ValidationIssue] = []
+    }
+
+    /// A form body: its text fields validated as the schema's properties (strings), its files
+    /// checked to be where the schema has a `format: binary` property and only there. A body
+    /// of another Content-Type reads as an empty form (every required field missing), as
+    /// Starlette reads it; a multipart body that does not parse is unreadable.
+    private func form(_ request: HTTPRequest, _ schema: CompiledSchema) -> Form {
+        var form = Form()
+        var parts: [FormPart] = []
+        if let boundary = MultipartFormData.boundary(contentType: request.headers["Content-Type"]) {
+            guard let parsed = MultipartFormData.parse(request.body, boundary: boundary) else {
+                form.issues.append(ValidationIssue(location: [.key("body")], kind: .unreadableForm("malformed multipart/form-data"), input: nil))
+                return form
+            }
+            parts = parsed
+        }
+        // As FastAPI reads a form, the last part of a name counts, and an empty text field or an
+        // empty file without a filename (a browser's unselected file input) is absent.
+        var last: [String: FormPart] = [:]
+        var names: [String] = []
+        for part in parts {
+            if last.updateValue(part, forKey: part.name) == nil { names.append(part.name) }
+        }
+        // For the schema, a file stands as its filename; the handler gets its bytes.
+        var validated = JSONValue.JSONObject()
+        for name in names {
+            guard let part = last[name], !(part.content.isEmpty && (part.filename ?? "").isEmpty) else { continue }
+            let isFileField = schema.propertyIndex[name]?.schema.format == "binary"
+            if let filename = part.filename {
+                if isFileField { form.files[name] = part }
+                validated[name] = .string(filename)
+                continue
+            }
+            let text = JSONValue.string(String(decoding: part.content, as: UTF8.self))
+            if isFileField {
+                form.issues.append(ValidationIssue(location: [.key("body"), .key(name)],
+                                                   kind: .brokenRule("Expected UploadFile, received: <class 'str'>"), input: text))
+            }
+            form.fields[name] = text
+            validated[name] = text
+        }
+        form.issues += schemaValidator.validate(.object(validated), against: schema, at: [.key("body")])
+        return form
     }
 
     /// FastAPI's test: `application/json` or `application/*+json`, parameters ignored.

@@ -54,6 +54,9 @@ public struct ValidationIssue: Equatable, Sendable {
         case brokenRule(String)
         /// A body that is not JSON: the parser's account of where and why.
         case invalidJSON(JSONParseError)
+        /// A body that does not parse as the form the operation declares (`multipart/form-data`):
+        /// why not.
+        case unreadableForm(String)
     }
 
     /// Where the problem is: first `body`, `query`, `path` or `header`, then keys and indexes.
@@ -110,6 +113,16 @@ public struct ValidationIssue: Equatable, Sendable {
         case .matchesForbiddenSchema: return "matches a schema it must not match"
         case .brokenRule(let words): return words
         case .invalidJSON(let error): return "is not valid JSON: \(error.description)"
+        case .unreadableForm(let reason): return "is not a readable form: \(reason)"
+        }
+    }
+
+    /// A body the framework could not read at all (not JSON, not the declared form): services
+    /// answer it before validation, in a shape no operation's error schema describes.
+    public var isUnreadableBody: Bool {
+        switch kind {
+        case .invalidJSON, .unreadableForm: return true
+        default: return false
         }
     }
 
