@@ -39,7 +39,7 @@ public final class EvalmockServer: @unchecked Sendable {
         loadedFixtures = main.loadedFixtures
         try MigrationRunner.migrate(database, with: ControlMigrations.all)
         let namespaces = NamespaceRegistry(main: main, mainPath: configuration.databasePath, settings: settings)
-        let journal = try RequestJournal(database: database, limit: configuration.journalLimit)
+        let journal = try RequestJournal(database: database, limit: configuration.journalLimit, redaction: CredentialRedaction(apis: main.apis))
         self.journal = journal
         let faults = try FaultRuleBook(database: database)
         let control = ControlEndpoints(namespaces: namespaces, journal: journal, faults: faults, access: configuration.controlAccess,
