@@ -75,6 +75,20 @@ public final class RequestPipeline {
 
     /// The answer, and the API it belongs to (see `owningAPI(of:)`), from one route match.
     public func respondWithOwner(to request: HTTPRequest) -> (response: HTTPResponse, owner: EmulatedAPI) {
+        var (response, owner) = answer(request)
+        // Any reply may wait for a group commit that holds other requests' writes too; if that
+        // commit fails, the reply becomes the owning API's 500 (see `GroupCommitGate`).
+        response.ifNotCommitted = Self.uncommitted(owner)
+        return (response, owner)
+    }
+
+    /// The 500 an API answers when the writes a reply waited for were not committed.
+    static func uncommitted(_ api: EmulatedAPI) -> @Sendable () -> HTTPResponse {
+        let dialect = api.errorDialect
+        return { dialect.internalError(CommitFailure()) }
+    }
+
+    private func answer(_ request: HTTPRequest) -> (response: HTTPResponse, owner: EmulatedAPI) {
         let match = router.match(method: request.method, path: request.path)
         let owner = owner(of: match, path: request.path)
         if let exceeded = exceededLimit(request) {
@@ -119,9 +133,7 @@ public final class RequestPipeline {
             return response
         }
         do {
-            var response = try route.handler(RawRoute.Context(request: request, pathParameters: pathParameters, mountPrefix: mountPrefix))
-            response.ifNotCommitted = { dialect.internalError(CommitFailure()) }
-            return response
+            return try route.handler(RawRoute.Context(request: request, pathParameters: pathParameters, mountPrefix: mountPrefix))
         } catch let failure as OperationError {
             return dialect.render(failure)
         } catch {
@@ -140,7 +152,7 @@ public final class RequestPipeline {
             response.headers.set("Connection", "close")
             return (response, true)
         }
-        switch route.api.authenticate(request) {
+        switch route.operation.requiresAuthentication ? route.api.authenticate(request) : .accepted {
         case .accepted: break
         case .missing: return (dialect.unauthorized(), true)
         case .rejected: return (dialect.forbidden(), true)
@@ -154,18 +166,16 @@ public final class RequestPipeline {
         switch validate(request, pathParameters: pathParameters, route: route) {
         case .failure(let failure):
             let malformed = failure.issues.contains { if case .invalidJSON = $0.kind { return true } else { return false } }
-            return (dialect.validationFailed(failure.issues), !malformed)
+            return (dialect.validationFailed(failure.issues, of: route.operation), !malformed)
         case .success(let input):
             // After validation, as a FastAPI service checks a batch's length in its handler.
             if case .array(let items)? = input.body, items.count > maxBatchItems {
                 return (dialect.limitExceeded(.batchItems(count: items.count, limit: maxBatchItems)), true)
             }
             do {
-                var response = try handler(OperationContext(request: request, input: input, operation: route.operation, mountPrefix: route.mountPrefix))
-                response.ifNotCommitted = { dialect.internalError(CommitFailure()) }
-                return (response, true)
+                return (try handler(OperationContext(request: request, input: input, operation: route.operation, mountPrefix: route.mountPrefix)), true)
             } catch let failure as OperationError {
-                return (dialect.render(failure), true)
+                return (dialect.render(failure, of: route.operation), true)
             } catch {
                 log.error("\(route.api.name) \(route.operation.operationId) failed: \(error)")
                 return (dialect.internalError(error), true)

@@ -74,7 +74,8 @@ public final class OpenAPISpecification: @unchecked Sendable {
                 }
                 operations.append(OperationDefinition(
                     operationId: operationJSON["operationId"]?.stringValue ?? "\(method.rawValue) \(path)",
-                    method: method.rawValue, template: PathTemplate(path), rules: rules))
+                    method: method.rawValue, template: PathTemplate(path),
+                    requiresAuthentication: operationJSON["security"] != .array([]), rules: rules))
             }
         }
         self.operations = operations
