@@ -152,10 +152,13 @@ public final class RequestPipeline {
             response.headers.set("Connection", "close")
             return (response, true)
         }
-        switch route.operation.requiresAuthentication ? route.api.authenticate(request) : .accepted {
-        case .accepted: break
-        case .missing: return (dialect.unauthorized(), true)
-        case .rejected: return (dialect.forbidden(), true)
+        var caller = Caller(credential: "")
+        if route.operation.requiresAuthentication {
+            switch route.api.authenticate(request) {
+            case .accepted: caller = Caller(credential: route.api.specification.credentialSchemes.credential(in: request) ?? "")
+            case .missing: return (dialect.unauthorized(), true)
+            case .rejected: return (dialect.forbidden(), true)
+            }
         }
         guard let handler = route.handler else { return (dialect.notImplemented(operationId: route.operation.operationId), true) }
         if let unreadable = route.operation.loadError {
@@ -173,7 +176,8 @@ public final class RequestPipeline {
                 return (dialect.limitExceeded(.batchItems(count: items.count, limit: maxBatchItems)), true)
             }
             do {
-                return (try handler(OperationContext(request: request, input: input, operation: route.operation, mountPrefix: route.mountPrefix)), true)
+                let context = OperationContext(request: request, input: input, operation: route.operation, mountPrefix: route.mountPrefix, caller: caller)
+                return (try handler(context), true)
             } catch let failure as OperationError {
                 return (dialect.render(failure, of: route.operation), true)
             } catch {
