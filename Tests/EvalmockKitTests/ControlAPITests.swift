@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import EvalmockKit
 
 /// The control API (`/_evalmock/`) as its document `openapi/control/evalmock-control.json`
@@ -8,7 +9,9 @@ final class ControlAPITests: XCTestCase {
     private var server: TestServer!
 
     override func setUpWithError() throws {
-        server = try TestServer { $0.checkResponses = true; $0.controlAccess = ControlAccess(token: "t0ken") }
+        server = try TestServer {
+            $0.checkResponses = true; $0.controlAccess = ControlAccess(token: "t0ken")
+        }
     }
 
     override func tearDown() {
@@ -44,7 +47,9 @@ final class ControlAPITests: XCTestCase {
         for call in calls {
             let operation = try XCTUnwrap(operations.first { $0.operationId == call.operationId })
             XCTAssertEqual(operation.method, call.method, call.operationId)
-            XCTAssertEqual(operation.template.mounted(under: "/_evalmock").description, "/_evalmock" + call.path.split(separator: "?")[0], call.operationId)
+            XCTAssertEqual(
+                operation.template.mounted(under: "/_evalmock").description, "/_evalmock" + call.path.split(separator: "?")[0],
+                call.operationId)
             let path = "/_evalmock" + call.path.replacingOccurrences(of: "{ruleId}", with: ruleId)
             let response = server.request(call.method, path, body: call.body, headers: token)
             XCTAssertEqual(response.status, call.status, "\(call.operationId): \(response.text)")
@@ -70,8 +75,8 @@ final class ControlAPITests: XCTestCase {
     }
 }
 
-private extension JSONValue {
-    var numberText: String? {
+extension JSONValue {
+    fileprivate var numberText: String? {
         if case .number(let number) = self { return number.lexeme }
         return nil
     }

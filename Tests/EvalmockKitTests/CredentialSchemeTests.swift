@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import EvalmockKit
 
 /// Where a request carries its credential, read from the documents' security schemes: the
@@ -9,9 +10,10 @@ final class CredentialSchemeTests: XCTestCase {
     }
 
     func testEachDocumentDeclaresWhereItsKeyTravels() throws {
-        let schemes = try Dictionary(uniqueKeysWithValues: ["scorecard-v2", "scorecard-v1", "weave", "scale-gp"].map { api in
-            (api, try OpenAPISpecification.load(path: TestServer.repositoryRoot + "/openapi/\(api).json").credentialSchemes)
-        })
+        let schemes = try Dictionary(
+            uniqueKeysWithValues: ["scorecard-v2", "scorecard-v1", "weave", "scale-gp"].map { api in
+                (api, try OpenAPISpecification.load(path: TestServer.repositoryRoot + "/openapi/\(api).json").credentialSchemes)
+            })
         XCTAssertEqual(schemes["scorecard-v2"], [.bearer])
         XCTAssertEqual(schemes["scorecard-v1"], [.header("X-API-Key")])
         XCTAssertEqual(schemes["weave"], [.basic, .bearer])
@@ -41,12 +43,14 @@ final class CredentialSchemeTests: XCTestCase {
         ]
 
         init() throws {
-            specification = try OpenAPISpecification(json: Array("""
-                {"openapi": "3.1.0", "info": {"title": "echo", "version": "1"}, "security": [{"Key": []}],
-                 "components": {"securitySchemes": {"Key": {"type": "apiKey", "in": "header", "name": "X-Test-Key"}}},
-                 "paths": {"/me": {"get": {"operationId": "whoAmI", "responses": {"200": {"description": "ok"}}}},
-                           "/open": {"get": {"operationId": "open", "security": [], "responses": {"200": {"description": "ok"}}}}}}
-                """.utf8))
+            specification = try OpenAPISpecification(
+                json: Array(
+                    """
+                    {"openapi": "3.1.0", "info": {"title": "echo", "version": "1"}, "security": [{"Key": []}],
+                     "components": {"securitySchemes": {"Key": {"type": "apiKey", "in": "header", "name": "X-Test-Key"}}},
+                     "paths": {"/me": {"get": {"operationId": "whoAmI", "responses": {"200": {"description": "ok"}}}},
+                               "/open": {"get": {"operationId": "open", "security": [], "responses": {"200": {"description": "ok"}}}}}}
+                    """.utf8))
         }
 
         func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome {
@@ -67,8 +71,8 @@ final class CredentialSchemeTests: XCTestCase {
     }
 }
 
-private extension HTTPRequest {
-    func at(_ path: String) -> HTTPRequest {
+extension HTTPRequest {
+    fileprivate func at(_ path: String) -> HTTPRequest {
         var request = self
         request.path = path
         return request

@@ -27,8 +27,10 @@ final class ControlAPI: EmulatedAPI {
     private let databasePath: String
     private let startedAt = DispatchTime.now().uptimeNanoseconds
 
-    init(openAPIDirectory: String, namespaces: NamespaceRegistry, journal: RequestJournal, faults: FaultRuleBook,
-         access: ControlAccess, databasePath: String) throws {
+    init(
+        openAPIDirectory: String, namespaces: NamespaceRegistry, journal: RequestJournal, faults: FaultRuleBook,
+        access: ControlAccess, databasePath: String
+    ) throws {
         specification = try OpenAPISpecification.load(path: openAPIDirectory + "/" + Self.documentPath)
         mountPrefixes = specification.serverPathPrefixes
         self.namespaces = namespaces
@@ -123,7 +125,8 @@ final class ControlAPI: EmulatedAPI {
             "status": "ok",
             "version": .string(EvalmockVersion.current),
             "uptimeSeconds": .number(JSONNumber(lexeme: FixedPointText.text(uptime, digits: 3))),
-            "database": .string(namespace.isEmpty ? databasePath : NamespaceRegistry.databasePath(main: databasePath, namespace: namespace)),
+            "database": .string(
+                namespace.isEmpty ? databasePath : NamespaceRegistry.databasePath(main: databasePath, namespace: namespace)),
             "apis": .object(counts),
         ]
         if !namespace.isEmpty { body["namespace"] = .string(namespace) }
@@ -148,7 +151,9 @@ final class ControlAPI: EmulatedAPI {
             try state.wipe([api])
             return .json(200, .object(["reset": .string(name)]))
         }
-        guard scopes.count == 1, let scope = api.resetScopes.first(where: { $0.name == scopeName }), let text = value.stringValue ?? value.numberText else {
+        guard scopes.count == 1, let scope = api.resetScopes.first(where: { $0.name == scopeName }),
+            let text = value.stringValue ?? value.numberText
+        else {
             let names = api.resetScopes.map { "\"\($0.name)\"" }.joined(separator: ", ")
             throw Self.invalid("\(name) can be reset whole or by one of \(names), given as a string")
         }
@@ -160,7 +165,8 @@ final class ControlAPI: EmulatedAPI {
     private func journalEntries(_ context: OperationContext) throws -> HTTPResponse {
         let declared = context.operation.queryParameters.map(\.name)
         if let unknown = context.request.queryItems.first(where: { !declared.contains($0.name) }) {
-            throw Self.invalid("unknown filter \(unknown.name) (\(declared.joined(separator: ", ")))", at: [.key("query"), .key(unknown.name)])
+            throw Self.invalid(
+                "unknown filter \(unknown.name) (\(declared.joined(separator: ", ")))", at: [.key("query"), .key(unknown.name)])
         }
         let query = context.input.query
         var filter = RequestJournal.Filter(namespace: try Self.namespace(context))
@@ -182,8 +188,9 @@ final class ControlAPI: EmulatedAPI {
         switch NamespaceRegistry.select(context.request) {
         case .namespace(let name): return name
         case .invalid(let name):
-            throw invalid("invalid \(NamespaceRegistry.header) '\(name)': 1 to \(NamespaceRegistry.maxNameLength) letters, digits, '-' or '_'",
-                          at: [.key("header"), .key(NamespaceRegistry.header)])
+            throw invalid(
+                "invalid \(NamespaceRegistry.header) '\(name)': 1 to \(NamespaceRegistry.maxNameLength) letters, digits, '-' or '_'",
+                at: [.key("header"), .key(NamespaceRegistry.header)])
         }
     }
 
@@ -193,8 +200,8 @@ final class ControlAPI: EmulatedAPI {
     }
 }
 
-private extension JSONValue {
-    var numberText: String? {
+extension JSONValue {
+    fileprivate var numberText: String? {
         if case .number(let n) = self { return n.lexeme }
         return nil
     }

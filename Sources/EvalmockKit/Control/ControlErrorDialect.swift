@@ -15,7 +15,8 @@ struct ControlErrorDialect: ErrorDialect {
     }
 
     func validationFailed(_ issues: [ValidationIssue], of operation: OperationDefinition) -> HTTPResponse {
-        Self.failure(400, Self.code(of: issues, default: Self.invalidInputCodes[operation.operationId] ?? "invalid_request"), Self.describe(issues))
+        Self.failure(
+            400, Self.code(of: issues, default: Self.invalidInputCodes[operation.operationId] ?? "invalid_request"), Self.describe(issues))
     }
 
     private static func code(of issues: [ValidationIssue], default code: String) -> String {
@@ -39,7 +40,8 @@ struct ControlErrorDialect: ErrorDialect {
     }
 
     func unauthorized() -> HTTPResponse {
-        Self.failure(401, "unauthorized", "control endpoints need the \(ControlAccess.tokenHeader) header set to the server's --control-token")
+        Self.failure(
+            401, "unauthorized", "control endpoints need the \(ControlAccess.tokenHeader) header set to the server's --control-token")
     }
 
     func notFound(method: String, path: String) -> HTTPResponse {

@@ -40,8 +40,9 @@ public enum CredentialScheme: Sendable, Equatable {
         case .basic:
             // What FastAPI's HTTPBasic reads: base64 of `user:password`, else no credential.
             guard let header = AuthorizationHeader(request), header.scheme == "basic",
-                  let data = Data(base64Encoded: header.credential), let decoded = String(data: data, encoding: .utf8),
-                  let colon = decoded.firstIndex(of: ":") else { return nil }
+                let data = Data(base64Encoded: header.credential), let decoded = String(data: data, encoding: .utf8),
+                let colon = decoded.firstIndex(of: ":")
+            else { return nil }
             return String(decoded[decoded.index(after: colon)...])
         }
     }
