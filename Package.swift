@@ -7,7 +7,8 @@ import PackageDescription
 //   path after that, and start-up does not grow with the documents. The ExternalLoading
 //   trait (Swift Concurrency machinery we do not use) is switched off to shorten the build.
 // - swift-argument-parser: the CLI, its --help and environment-variable defaults.
-// - swift-collections: OrderedDictionary keeps JSON objects in the client's key order.
+// - swift-collections, two of its modules only: OrderedCollections (OrderedDictionary keeps
+//   JSON objects in the client's key order) and DequeModule (the journal's in-memory queue).
 // - swift-log: the logging API; evalmock adds one small handler for its text and JSON lines.
 // - Not Yams: the documents are JSON, and decoding them through Yams took ~200 ms at start-up;
 //   JSON/JSONValueDecoder.swift decodes them from our ordered JSONValue instead (Foundation's
@@ -52,7 +53,8 @@ let package = Package(
                 "CEvhttpErrorPage",
                 "CSQLite",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
-                .product(name: "Collections", package: "swift-collections"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

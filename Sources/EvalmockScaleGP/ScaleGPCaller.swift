@@ -7,11 +7,12 @@ struct ScaleGPCaller {
     let userId: String
     let accountId: String
 
-    init(request: HTTPRequest) {
-        let key = request.headers["x-api-key"] ?? ""
+    init(_ context: OperationContext) {
+        let key = context.caller.credential
         userId = Self.identifier(seed: "user:" + key)
-        // The SDK sends `x-selected-account-id` when the client was given an `account_id`.
-        if let selected = request.headers["x-selected-account-id"], !selected.isEmpty {
+        // The SDK sends `x-selected-account-id` when the client was given an `account_id`: the
+        // account the key acts in, not a credential.
+        if let selected = context.request.headers["x-selected-account-id"], !selected.isEmpty {
             accountId = selected
         } else {
             accountId = Self.identifier(seed: "account:" + key)

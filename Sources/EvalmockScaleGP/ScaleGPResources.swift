@@ -23,7 +23,7 @@ enum ScaleGPResources {
     /// The server-owned members of a new resource, then (`--lenient`) whatever its schema still
     /// requires, so that placeholder bodies answer what the SDK parses.
     static func stamp(_ draft: inout ResourceDraft, kind: ResourceKind) {
-        let caller = ScaleGPCaller(request: draft.context.request)
+        let caller = ScaleGPCaller(draft.context)
         let now = Timestamp.nowPydanticUTC()
         let members = Set(draft.collection.members(of: kind))
         if draft.document["account_id"]?.stringValue == nil { draft.document["account_id"] = .string(caller.accountId) }

@@ -32,11 +32,11 @@ struct TestCaseResultHandlers {
         return .json(200, encoded: Array(created[0].utf8))
     }
 
-    /// `GET .../test-case-results`: page pagination, `page` from 1, `limit` 1–10,000 (default 100).
+    /// `GET .../test-case-results`: page pagination, `page` from 1, `limit` 1–10,000 (the document's bounds and defaults).
     func list(_ context: OperationContext) throws -> HTTPResponse {
         let evaluationId = context.pathParameter("evaluation_id")
-        guard try evaluationIsKnown(evaluationId) else { return ScaleGPNotFound.evaluation(evaluationId) }
-        let page = TestCaseResultPaging(context)
+        guard try evaluationIsKnown(evaluationId) else { throw OperationError.notFound(resource: "Evaluation", id: evaluationId) }
+        let page = try TestCaseResultPaging(context)
         let found = try store.list(evaluationId: evaluationId, accountId: page.accountId, page: page.page, limit: page.limit)
         let views = Self.views(context)
         return .json(200, page.answer(found.documents.map { TestCaseResultViews.add(views, to: $0) }, total: found.total))
@@ -46,7 +46,7 @@ struct TestCaseResultHandlers {
     func retrieve(_ context: OperationContext) throws -> HTTPResponse {
         let id = context.pathParameter("test_case_result_id")
         guard let stored = try store.transaction({ try resolve(id, context) }) else {
-            return ScaleGPNotFound.testCaseResult(id)
+            throw OperationError.notFound(resource: "Test case result", id: id)
         }
         return .json(200, .object(TestCaseResultViews.add(Self.views(context), to: stored)))
     }
@@ -65,7 +65,7 @@ struct TestCaseResultHandlers {
             try store.replace(updated)
             return updated
         }
-        guard let updated else { return ScaleGPNotFound.testCaseResult(id) }
+        guard let updated else { throw OperationError.notFound(resource: "Test case result", id: id) }
         return .json(200, .object(updated))
     }
 
@@ -112,7 +112,7 @@ struct TestCaseResultHandlers {
         let now = clock()
         let datasetId = try store.evaluationDatasetId(evaluationId: evaluationId, now: now)
         return TestCaseResultDocument.Origin(id: id, evaluationId: evaluationId, evaluationDatasetId: datasetId,
-                                             caller: ScaleGPCaller(request: context.request), now: now)
+                                             caller: ScaleGPCaller(context), now: now)
     }
 
     private static func views(_ context: OperationContext) -> [String] {

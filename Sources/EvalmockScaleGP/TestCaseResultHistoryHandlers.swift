@@ -22,7 +22,7 @@ struct TestCaseResultHistoryHandlers {
             try history.keep(current, num: num)
             return current
         }
-        guard let version else { return ScaleGPNotFound.testCaseResultVersion(id, num: num) }
+        guard let version else { throw OperationError.notFound(resource: "Version \(num) of test case result", id: id) }
         return .json(200, .object(version))
     }
 
@@ -30,9 +30,9 @@ struct TestCaseResultHistoryHandlers {
     /// evaluation that has one, paged like the results list.
     func list(_ context: OperationContext) throws -> HTTPResponse {
         let evaluationId = context.pathParameter("evaluation_id")
-        guard try results.evaluationIsKnown(evaluationId) else { return ScaleGPNotFound.evaluation(evaluationId) }
+        guard try results.evaluationIsKnown(evaluationId) else { throw OperationError.notFound(resource: "Evaluation", id: evaluationId) }
         let num = TestCaseResultHistoryStore.canonicalNumber(context.pathParameter("num"))
-        let page = TestCaseResultPaging(context)
+        let page = try TestCaseResultPaging(context)
         let found = try history.list(evaluationId: evaluationId, num: num, accountId: page.accountId, page: page.page, limit: page.limit)
         return .json(200, page.answer(found.documents, total: found.total))
     }

@@ -1,14 +1,16 @@
 import EvalmockKit
-/// Page pagination of Scale GP lists: `page` from 1, `limit` 1–10,000 (default 100, the
-/// document's bounds), an optional `account_id` filter, and the page object the SDK reads.
+/// Page pagination of Scale GP's test case results: `page` and `limit` as every paged list reads
+/// them (`PageNumberPaging`, with the document's defaults), an optional `account_id` filter, and
+/// the page object the SDK reads, in the members' order the service answers.
 struct TestCaseResultPaging {
     let page: Int
     let limit: Int
     let accountId: String?
 
-    init(_ context: OperationContext) {
-        page = context.input.query["page"].flatMap(Self.integer) ?? 1
-        limit = context.input.query["limit"].flatMap(Self.integer) ?? 100
+    init(_ context: OperationContext) throws {
+        let request = try PageNumberPaging().request(context)
+        page = request.page
+        limit = request.limit
         accountId = context.input.query["account_id"]?.stringValue
     }
 
@@ -19,10 +21,5 @@ struct TestCaseResultPaging {
             "total_item_count": .int(total),
             "items": .array(items.map(JSONValue.object)),
         ])
-    }
-
-    private static func integer(_ value: JSONValue) -> Int? {
-        if case .number(let number) = value { return number.intValue }
-        return nil
     }
 }

@@ -3,7 +3,6 @@ import EvalmockKit
 /// been validated against `openapi/scorecard-v1.json` before a handler runs.
 struct ScorecardV1Handlers {
     let store: ScorecardV1Store
-    private let dialect = ScorecardV1ErrorDialect()
 
     /// The status a new testrecord gets. The service does not document it; a testrecord arrives
     /// with its model response, so it waits for scoring (the state of the documented example).
@@ -15,14 +14,14 @@ struct ScorecardV1Handlers {
     }
 
     func readRun(_ context: OperationContext) throws -> HTTPResponse {
-        guard let id = Self.pathId(context, "run_id"), let run = try store.run(id: id) else { return dialect.resourceNotFound() }
+        guard let id = Self.pathId(context, "run_id"), let run = try store.run(id: id) else { throw Self.notFound(context, "run_id") }
         return .json(200, .object(run))
     }
 
     func updateRunStatus(_ context: OperationContext) throws -> HTTPResponse {
         let status = Self.bodyWithDefaults(context)["status"]?.stringValue ?? ""
         guard let id = Self.pathId(context, "run_id"), let run = try store.updateRunStatus(id: id, to: status) else {
-            return dialect.resourceNotFound()
+            throw Self.notFound(context, "run_id")
         }
         return .json(200, .object(run))
     }
@@ -33,7 +32,7 @@ struct ScorecardV1Handlers {
         fields["model_response"] = fields.removeValue(forKey: "response")
         fields["status"] = .string(Self.newTestrecordStatus)
         guard let runId = Self.pathId(context, "run_id"), let testrecord = try store.createTestrecord(runId: runId, fields) else {
-            return dialect.resourceNotFound()
+            throw Self.notFound(context, "run_id")
         }
         return .json(200, .object(testrecord))
     }
@@ -41,9 +40,14 @@ struct ScorecardV1Handlers {
     func readTestrecord(_ context: OperationContext) throws -> HTTPResponse {
         guard let runId = Self.pathId(context, "run_id"), let id = Self.pathId(context, "testrecord_id"),
               let testrecord = try store.testrecord(runId: runId, id: id) else {
-            return dialect.resourceNotFound()
+            throw Self.notFound(context, "testrecord_id")
         }
         return .json(200, .object(testrecord))
+    }
+
+    /// The service's 404, whose body names no resource (`ScorecardV1ErrorDialect`).
+    private static func notFound(_ context: OperationContext, _ parameter: String) -> OperationError {
+        .notFound(resource: parameter == "run_id" ? "Run" : "Testrecord", id: context.pathParameter(parameter))
     }
 
     /// A validated integer path parameter; nil when it is beyond 64 bits (no such row can exist).

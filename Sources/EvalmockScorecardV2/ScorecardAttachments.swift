@@ -133,9 +133,8 @@ enum ScorecardAttachments {
         case .committed(let attachment):
             return .json(200, .object(try resources.render(attachment)))
         case .refused(let problem, let member):
-            return ScorecardErrorDialect.apiError(400, code: "BAD_REQUEST", message: "Cannot commit: \(problem)", details: [
-                "errors": .array([.object(["path": .string(member), "in": "upload", "message": .string(problem)])]),
-            ])
+            // Rendered as every invalid request: 400 `BAD_REQUEST`, `{path: member, in: "upload"}`.
+            throw OperationError.invalid([ValidationIssue(location: [.key("upload"), .key(member)], kind: .brokenRule(problem), input: nil)])
         }
     }
 

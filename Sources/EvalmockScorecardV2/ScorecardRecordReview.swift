@@ -31,9 +31,9 @@ enum ScorecardRecordReview {
         ]
     }
 
-    /// The user a request acts as: derived from its API key.
+    /// The user a request acts as: derived from the API key the auth step accepted.
     static func caller(_ context: OperationContext) -> String {
-        "user_" + SHA256.hex(Array((AuthorizationHeader.bearerToken(context.request) ?? "").utf8)).prefix(24)
+        "user_" + SHA256.hex(Array(context.caller.credential.utf8)).prefix(24)
     }
 
     /// Re-assigning a member answers the existing assignment (the document: "Idempotent").

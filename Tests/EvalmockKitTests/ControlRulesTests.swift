@@ -36,13 +36,42 @@ final class ControlRulesTests: XCTestCase {
         XCTAssertNil(PreferHeader(HTTPHeaders()))
     }
 
-    func testRedactionHidesEveryCredentialButKeepsTheScheme() {
+    func testRedactionHidesEveryCredentialTheDocumentsDeclareButKeepsTheScheme() throws {
+        let schemes = try ["scorecard-v2.json", "scorecard-v1.json", "weave.json", "scale-gp.json"].flatMap { file in
+            try OpenAPISpecification.load(path: TestServer.repositoryRoot + "/openapi/" + file).credentialSchemes
+        }
+        XCTAssertEqual(Set(schemes.map(\.headerName)), ["Authorization", "X-API-Key", "x-api-key"])
         let headers = HTTPHeaders([
             ("Authorization", "Bearer ak_live"), ("x-api-key", "sgp"), ("X-API-Key", "v1"),
             ("authorization", "Basic YXBpOmtleQ=="), ("Accept", "application/json"), ("Proxy-Authorization", "secret"),
         ])
-        let redacted = JSONWriter.encodeString(CredentialRedaction.headers(headers))
+        let redacted = JSONWriter.encodeString(CredentialRedaction(schemes: schemes).headers(headers))
         XCTAssertEqual(redacted, #"{"Authorization":"Bearer [redacted]","x-api-key":"[redacted]","X-API-Key":"[redacted]","authorization":"Basic [redacted]","Accept":"application/json","Proxy-Authorization":"[redacted]"}"#)
+    }
+
+    /// A fifth API declares its key in its document only; the journal never holds it in clear.
+    func testAFifthAPIsKeyIsRedactedInTheJournalFromItsDocumentAlone() throws {
+        let document = #"""
+            {"openapi": "3.1.0", "info": {"title": "Fifth", "version": "1"}, "paths": {},
+             "components": {"securitySchemes": {"FifthKey": {"type": "apiKey", "in": "header", "name": "X-Fifth-Key"},
+                                                "Session": {"type": "http", "scheme": "bearer"}}}}
+            """#
+        let fifth = try OpenAPISpecification(json: Array(document.utf8))
+        XCTAssertEqual(fifth.credentialSchemes, [.header("X-Fifth-Key"), .bearer])
+        let database = try SQLiteDatabase(path: ":memory:")
+        try MigrationRunner.migrate(database, with: ControlMigrations.all)
+        let journal = try RequestJournal(database: database, limit: 10, redaction: CredentialRedaction(schemes: fifth.credentialSchemes))
+        let request = HTTPRequest(method: "GET", path: "/fifth/things", headers: HTTPHeaders([
+            ("x-fifth-key", "fifth-secret"), ("Authorization", "Bearer session-secret"), ("Cookie", "sid=cookie-secret"),
+            (ControlAccess.tokenHeader, "token-secret"), ("X-Trace", "kept"),
+        ]))
+        try journal.record(RequestJournal.Entry(namespace: "", api: "fifth", request: request, response: HTTPResponse(status: 200),
+                                                durationMilliseconds: 1, forcedBy: nil))
+        let entries = try journal.entries(RequestJournal.Filter(namespace: ""))
+        XCTAssertEqual(entries.count, 1)
+        let stored = JSONWriter.encodeString(entries[0]["requestHeaders"] ?? .null)
+        XCTAssertFalse(stored.contains("secret"), stored)
+        XCTAssertEqual(stored, #"{"x-fifth-key":"[redacted]","Authorization":"Bearer [redacted]","Cookie":"[redacted]","X-Evalmock-Control-Token":"[redacted]","X-Trace":"kept"}"#)
     }
 
     func testNamespaceDatabasesSitBesideTheMainOne() {

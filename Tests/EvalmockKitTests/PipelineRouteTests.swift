@@ -89,6 +89,23 @@ final class PipelineRouteTests: XCTestCase {
         XCTAssertEqual(try JSONParser.parse(response.body)["code"], "NOT_IMPLEMENTED")
     }
 
+    /// A reply waiting for a group commit that fails becomes a 500 in the dialect of the API that
+    /// owns the path (here Scorecard's ApiError), whatever the reply was: a success, a 401, a 404.
+    func testEveryReplyCarriesItsAPIs500ForAFailedCommit() throws {
+        let pipeline = RequestPipeline(apis: [try StorageAPI()], logLevel: .warning)
+        let replies = [
+            pipeline.respond(to: HTTPRequest(method: "GET", path: "/api/things/1", headers: HTTPHeaders([("Authorization", "Bearer k")]))),
+            pipeline.respond(to: HTTPRequest(method: "GET", path: "/api/things/1")),
+            pipeline.respond(to: HTTPRequest(method: "GET", path: "/api/nowhere")),
+            pipeline.respond(to: HTTPRequest(method: "PUT", path: "/blobs/t1", body: [1])),
+        ]
+        for reply in replies {
+            let failure = try XCTUnwrap(reply.ifNotCommitted?(), "status \(reply.status)")
+            XCTAssertEqual(failure.status, 500)
+            XCTAssertEqual(try JSONParser.parse(failure.body)["code"], "INTERNAL_ERROR")
+        }
+    }
+
     func testSHA256KnownAnswers() {
         XCTAssertEqual(SHA256.hex([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         XCTAssertEqual(SHA256.hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")

@@ -521,6 +521,40 @@ def test_an_export_as_a_fixtures_directory_seeds_a_server_and_reloads_without_du
     assert control(server, "GET", "health").json()["apis"]["weave"]["evaluation_run"] == 1
 
 
+# MARK: - Bad control requests (the control API's document, openapi/control/evalmock-control.json)
+
+
+@pytest.mark.parametrize("method, path, kwargs, code, message", [
+    ("GET", "journal", {"params": {"limit": "0"}}, "invalid_request", 'query parameter "limit" must be at least 1'),
+    ("GET", "journal", {"params": {"status": "teapot"}}, "invalid_request", 'query parameter "status" must be of type integer'),
+    ("GET", "journal", {"params": {"bogus": "1"}}, "invalid_request", "unknown filter bogus (api, method, path, status, since, until, after, limit)"),
+    ("DELETE", "faults/abc", {}, "invalid_request", 'path parameter "ruleId" must be of type integer'),
+    ("POST", "faults", {}, "invalid_rule", "the body is required"),
+    ("POST", "faults", {"content": b"{bad", "headers": {"Content-Type": "application/json"}}, "invalid_rule", "the body is not JSON: "),
+    ("POST", "faults", {"json": {"path": "x", "status": 200, "colour": 1}}, "invalid_rule",
+     '"path" must match pattern ^/; "status" must be at least 400; unknown member "colour"'),
+    ("POST", "reset", {"json": {"api": 7}}, "invalid_request", '"api" must be of type string'),
+    ("POST", "reset", {"json": []}, "invalid_request", "the body must be of type object"),
+    ("POST", "import", {"json": {"format": "evalmock-state"}}, "invalid_snapshot", '"version" is required; "apis" is required'),
+    ("GET", "export", {"headers": {"X-Evalmock-Namespace": "../x"}}, "invalid_namespace", "invalid X-Evalmock-Namespace '../x'"),
+])
+def test_a_bad_control_request_is_a_400_naming_every_problem_and_changes_nothing(evalmock, method, path, kwargs, code, message):
+    create_record(evalmock)
+    response = control(evalmock, method, path, **kwargs)
+    assert response.status_code == 400, response.text
+    assert set(response.json()) == {"error", "message"} and response.json()["error"] == code
+    assert message in response.json()["message"]
+    assert len(records(evalmock)) == 1 and control(evalmock, "GET", "faults").json() == {"rules": []}
+
+
+def test_an_unknown_control_endpoint_or_method_is_the_control_apis_404_or_405(evalmock):
+    unknown = control(evalmock, "POST", "nothing")
+    assert unknown.status_code == 404
+    assert unknown.json() == {"error": "not_found", "message": "No evalmock control endpoint POST /_evalmock/nothing"}
+    wrong = control(evalmock, "PATCH", "faults")
+    assert wrong.status_code == 405 and wrong.headers["allow"] == "DELETE, GET, POST" and wrong.json()["error"] == "method_not_allowed"
+
+
 # MARK: - Who may use the controls
 
 

@@ -1,4 +1,4 @@
-"""Schemathesis against every document in openapi/: generated valid and invalid requests, with
+"""Schemathesis against every document in openapi/ (the control API's included): generated valid and invalid requests, with
 response-schema, status-code, content-type and no-server-error checks. Each run is bounded by
 a number of examples per operation and a fixed seed (EVALMOCK_SCHEMATHESIS_SEED picks another,
 EVALMOCK_SCHEMATHESIS_EXAMPLES more examples), so the suite stays fast and repeatable.
@@ -36,7 +36,10 @@ APIS = {
     "weave": ("", ["-a", "api:schemathesis"],
               [arg for op in WEAVE_NOT_YET_EMULATED for arg in ("--exclude-operation-id", op)]),
     "scale-gp": ("", ["-H", "x-api-key: schemathesis"], []),
+    # evalmock's own control API: its document sits apart from the services' (README, Controls).
+    "evalmock-control": ("/_evalmock", [], []),
 }
+DOCUMENTS = {"evalmock-control": OPENAPI / "control" / "evalmock-control.json"}
 
 
 @pytest.mark.parametrize("api", sorted(APIS))
@@ -50,7 +53,7 @@ def test_schemathesis_finds_no_failures(api, start_evalmock, tmp_path):
                       + ((HOOKS / f"{api}-operations.toml").read_text() if (HOOKS / f"{api}-operations.toml").exists() else ""))
     command = [
         sys.executable, "-m", "schemathesis.cli", "--config-file", str(config),
-        "run", str(OPENAPI / f"{api}.json"), "--url", server.url + prefix, *auth, *selection,
+        "run", str(DOCUMENTS.get(api, OPENAPI / f"{api}.json")), "--url", server.url + prefix, *auth, *selection,
         "--workers", "1", "--no-color", "--generation-database", "none",
         "--max-examples", os.environ.get("EVALMOCK_SCHEMATHESIS_EXAMPLES", "25"),
         "--seed", os.environ.get("EVALMOCK_SCHEMATHESIS_SEED", "1"),

@@ -3,7 +3,7 @@ import Logging
 
 /// The front of the server: what a test controls and observes around the emulated APIs.
 ///
-///     request → control endpoint (`/_evalmock/…`)
+///     request → control API pipeline (`/_evalmock/…`, `ControlAPI`)
 ///             | namespace → fault rule / `Prefer` → API pipeline → journal → response
 ///
 /// A forced error is answered in the dialect of the API the path belongs to, before the
@@ -13,11 +13,12 @@ final class ControlledEmulator {
     private let namespaces: NamespaceRegistry
     private let journal: RequestJournal
     private let faults: FaultRuleBook
-    private let control: ControlEndpoints
+    /// The control API's own pipeline: one for the server, whichever namespace a request names.
+    private let control: RequestPipeline
     private let log: Logger
     private let accessLog: AccessLog
 
-    init(namespaces: NamespaceRegistry, journal: RequestJournal, faults: FaultRuleBook, control: ControlEndpoints,
+    init(namespaces: NamespaceRegistry, journal: RequestJournal, faults: FaultRuleBook, control: RequestPipeline,
          logLevel: Logger.Level, accessLog: AccessLog) {
         self.namespaces = namespaces
         self.journal = journal
@@ -32,7 +33,10 @@ final class ControlledEmulator {
     /// Answers one request and writes its access-log line (method, path, status, ms).
     func respond(to request: HTTPRequest) -> HTTPResponse {
         let started = DispatchTime.now().uptimeNanoseconds
-        let response = ControlEndpoints.owns(request.path) ? control.respond(to: request) : emulate(request, started: started)
+        var response = ControlAPI.owns(request.path) ? control.respond(to: request) : emulate(request, started: started)
+        // The API's replies carry their API's 500 for a failed group commit; evalmock's own
+        // (an invalid namespace) get evalmock's.
+        if response.ifNotCommitted == nil { response.ifNotCommitted = { ControlErrorDialect().internalError(CommitFailure()) } }
         if accessLog.isEnabled {
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
             var status: Int? = response.status
@@ -47,10 +51,10 @@ final class ControlledEmulator {
     /// not journaled (it never became a request), but it is logged.
     func respond(toUnreadable request: UnreadableRequest) -> HTTPResponse {
         let response: HTTPResponse
-        if let path = request.path, !ControlEndpoints.owns(path) {
+        if let path = request.path, !ControlAPI.owns(path) {
             response = namespaces.main.pipeline.respond(toUnreadable: request, path: path)
         } else {
-            response = ControlEndpoints.error(request.problem.status, Self.controlErrorCode(request.problem), request.problem.message)
+            response = ControlErrorDialect.failure(request.problem.status, Self.controlErrorCode(request.problem), request.problem.message)
         }
         log.info("request", metadata: [
             "method": .string(request.method ?? "-"), "path": .string(request.path ?? "-"),
@@ -75,7 +79,7 @@ final class ControlledEmulator {
         switch NamespaceRegistry.select(request) {
         case .namespace(let name): namespace = name
         case .invalid(let name):
-            return ControlEndpoints.error(400, "invalid_namespace",
+            return ControlErrorDialect.failure(400, "invalid_namespace",
                 "\(NamespaceRegistry.header) '\(name)' must be 1 to \(NamespaceRegistry.maxNameLength) letters, digits, '-' or '_'")
         }
         let instance: EmulatorInstance
@@ -83,7 +87,7 @@ final class ControlledEmulator {
             instance = try namespaces.instance(namespace)
         } catch {
             log.error("namespace \(namespace) cannot be opened: \(error)")
-            return ControlEndpoints.error(500, "namespace_unavailable", "namespace '\(namespace)' cannot be opened: \(error)")
+            return ControlErrorDialect.failure(500, "namespace_unavailable", "namespace '\(namespace)' cannot be opened: \(error)")
         }
         let rule: FaultRule?
         do {
@@ -114,6 +118,7 @@ final class ControlledEmulator {
             let owner = instance.pipeline.owningAPI(of: request)
             api = owner
             response = owner.errorDialect.forcedError(status: forcedStatus)
+            response.ifNotCommitted = RequestPipeline.uncommitted(owner)
             if let retryAfter { response.headers.set("Retry-After", retryAfter) }
         } else {
             (response, api) = instance.pipeline.respondWithOwner(to: request)

@@ -1,17 +1,29 @@
 /// Headers as the journal keeps them: credentials replaced, so a journal (or an export of the
 /// database) never holds a key.
-enum CredentialRedaction {
+///
+/// Which headers are credentials is read from the APIs' documents (each security scheme's
+/// header: an `apiKey` scheme's own, `Authorization` for HTTP Basic and Bearer), so an API
+/// added with its document has its key redacted without a line here. Besides those: the
+/// control token, cookies and `Proxy-Authorization`, which no document declares.
+struct CredentialRedaction {
     static let redacted = "[redacted]"
-    /// Every credential header of the emulated APIs (Scorecard's Bearer, Scorecard v1's and
-    /// Scale GP's keys, Weave's Basic), plus the control token and cookies.
-    private static let credentialHeaders: Set<String> = [
-        "authorization", "proxy-authorization", "x-api-key", "cookie", "x-evalmock-control-token",
-    ]
+    static let alwaysRedacted = ["Proxy-Authorization", "Cookie", ControlAccess.tokenHeader]
 
-    static func headers(_ headers: HTTPHeaders) -> JSONValue {
+    /// Lower-cased, as header names compare.
+    private let credentialHeaders: Set<String>
+
+    init(schemes: [CredentialScheme]) {
+        credentialHeaders = Set((schemes.map(\.headerName) + Self.alwaysRedacted).map { $0.lowercased() })
+    }
+
+    init(apis: [EmulatedAPI]) {
+        self.init(schemes: apis.flatMap(\.specification.credentialSchemes))
+    }
+
+    func headers(_ headers: HTTPHeaders) -> JSONValue {
         var object = JSONValue.JSONObject()
         for (name, value) in headers {
-            let shown = credentialHeaders.contains(name.lowercased()) ? redactedValue(value) : value
+            let shown = credentialHeaders.contains(name.lowercased()) ? Self.redactedValue(value) : value
             // Repeated headers are joined as HTTP allows (RFC 9110 §5.3).
             if let earlier = object[name]?.stringValue {
                 object[name] = .string(earlier + ", " + shown)

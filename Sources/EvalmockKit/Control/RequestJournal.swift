@@ -56,14 +56,16 @@ final class RequestJournal {
 
     private let database: SQLiteDatabase
     let limit: Int
+    private let redaction: CredentialRedaction
     private var pending = Deque<(id: Int64, at: String, entry: Entry)>()
     private var pendingBytes = 0
     /// The id of the newest entry, written or not.
     private var newestId: Int64
 
-    init(database: SQLiteDatabase, limit: Int) throws {
+    init(database: SQLiteDatabase, limit: Int, redaction: CredentialRedaction) throws {
         self.database = database
         self.limit = limit
+        self.redaction = redaction
         newestId = try database.statement("SELECT MAX(id) FROM evalmock_journal").scalarInt() ?? 0
     }
 
@@ -123,9 +125,9 @@ final class RequestJournal {
             """).execute([
             .integer(id), .text(at), .text(entry.namespace), entry.api.map(SQLiteValue.text) ?? .null,
             .text(entry.request.method), .text(entry.request.path), entry.request.rawQuery.map(SQLiteValue.text) ?? .null,
-            .text(JSONWriter.encodeString(CredentialRedaction.headers(entry.request.headers))), Self.bodyText(entry.request.body),
+            .text(JSONWriter.encodeString(redaction.headers(entry.request.headers))), Self.bodyText(entry.request.body),
             entry.response.map { .integer(Int64($0.status)) } ?? .null,
-            entry.response.map { .text(JSONWriter.encodeString(CredentialRedaction.headers($0.headers))) } ?? .null,
+            entry.response.map { .text(JSONWriter.encodeString(redaction.headers($0.headers))) } ?? .null,
             entry.response.map { Self.bodyText($0.body) } ?? .null,
             .double(entry.durationMilliseconds), entry.forcedBy.map(SQLiteValue.text) ?? .null,
         ])

@@ -3,6 +3,8 @@
 /// exactly as its real service does.
 public protocol ErrorDialect: Sendable {
     func validationFailed(_ issues: [ValidationIssue]) -> HTTPResponse
+    /// The same, for one operation; defaults to the above.
+    func validationFailed(_ issues: [ValidationIssue], of operation: OperationDefinition) -> HTTPResponse
     func unauthorized() -> HTTPResponse
     /// Credentials that were presented but refused. Defaults to `unauthorized()`.
     func forbidden() -> HTTPResponse
@@ -27,4 +29,10 @@ public protocol ErrorDialect: Sendable {
 
 extension ErrorDialect {
     public func forbidden() -> HTTPResponse { unauthorized() }
+
+    /// Invalid input of one operation (the validator's issues, or a rule a handler found
+    /// broken). A dialect whose wording depends on the operation words it here.
+    public func validationFailed(_ issues: [ValidationIssue], of operation: OperationDefinition) -> HTTPResponse {
+        validationFailed(issues)
+    }
 }

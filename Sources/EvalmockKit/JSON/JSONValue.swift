@@ -1,4 +1,4 @@
-import Collections
+import OrderedCollections
 
 /// A JSON document as the client sent it.
 ///

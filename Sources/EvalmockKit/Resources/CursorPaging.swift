@@ -30,9 +30,7 @@ public struct CursorPaging {
                                                               kind: .formatMismatch(format: "cursor returned as nextCursor"), input: .string(text))])
             }
         }
-        var limit = Int.max - 1
-        if case .number(let number)? = context.input.query["limit"], let value = number.intValue { limit = value }
-        return Request(from: from, limit: limit)
+        return Request(from: from, limit: try context.queryInteger("limit"))
     }
 
     public func envelope(_ data: [JSONValue], page: ResourceStore.Page) -> JSONValue {

@@ -10,11 +10,11 @@ public enum OperationError: Error, Equatable {
 }
 
 extension ErrorDialect {
-    /// The answer to a thrown `OperationError`.
-    public func render(_ error: OperationError) -> HTTPResponse {
+    /// The answer to a thrown `OperationError`; `operation` is nil for a raw route.
+    public func render(_ error: OperationError, of operation: OperationDefinition? = nil) -> HTTPResponse {
         switch error {
         case .notFound(let resource, let id): return resourceNotFound(resource, id: id)
-        case .invalid(let issues): return validationFailed(issues)
+        case .invalid(let issues): return operation.map { validationFailed(issues, of: $0) } ?? validationFailed(issues)
         case .conflict(let message): return conflict(message)
         }
     }

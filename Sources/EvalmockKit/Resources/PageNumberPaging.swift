@@ -16,12 +16,8 @@ public struct PageNumberPaging: ResourcePaging {
 
     public init() {}
 
-    public func request(_ context: OperationContext) -> Request {
-        func integer(_ name: String) -> Int? {
-            if case .number(let number)? = context.input.query[name] { return number.intValue }
-            return nil
-        }
-        return Request(page: integer("page") ?? 1, limit: integer("limit") ?? 100)
+    public func request(_ context: OperationContext) throws -> Request {
+        Request(page: try context.queryInteger("page"), limit: try context.queryInteger("limit"))
     }
 
     public func envelope(_ items: [JSONValue], total: Int, request: Request) -> JSONValue {
@@ -35,7 +31,7 @@ public struct PageNumberPaging: ResourcePaging {
 
     public func list(_ store: ResourceStore, kind: String, parent: (kind: String, id: String)?, filters: [ResourceStore.Filter],
                      order: ResourceStore.Order, context: OperationContext, render: (ResourceStore.Stored) throws -> JSONValue) throws -> JSONValue {
-        let request = request(context)
+        let request = try request(context)
         let page = try store.page(kind: kind, parent: parent, offset: request.offset, limit: request.limit, filters: filters, order: order)
         return envelope(try page.resources.map(render), total: page.total, request: request)
     }

@@ -1,14 +1,39 @@
-/// What a handler gets: the request, its validated input, and the time of the request.
+/// What a handler gets: the request, its validated input, who is calling, and where the
+/// request came in.
 public struct OperationContext {
     public let request: HTTPRequest
+    /// Path, query and body as the validator typed them; query parameters the request left out
+    /// have the document's defaults, so handlers restate none.
     public let input: OperationInput
     public let operation: OperationDefinition
     /// The prefix the request came in under (`/api/v2`, or `""` at the root), for answers
     /// that hold URLs back into the same API, e.g. an upload URL.
     public var mountPrefix: String = ""
+    /// The caller the auth step accepted.
+    public var caller = Caller(credential: "")
 
     public var body: JSONValue { input.body ?? .null }
     public func pathParameter(_ name: String) -> String { input.pathParameters[name] ?? "" }
+
+    /// An integer query parameter the document gives a default for (a page size, a page
+    /// number): the validator filled it in if the request had none, so it is always there.
+    public func queryInteger(_ name: String) throws -> Int {
+        guard case .number(let number)? = input.query[name], let value = number.intValue else {
+            throw SpecificationError(path: operation.operationId, reason: "query parameter \(name) has no default in the document")
+        }
+        return value
+    }
+}
+
+/// Who is calling, as the auth step found it: the credential the request presented under one
+/// of the document's security schemes (`CredentialScheme`); "" for an operation the document
+/// leaves open. APIs derive their users and accounts from it (evalmock has no user store).
+public struct Caller: Sendable {
+    public let credential: String
+
+    public init(credential: String) {
+        self.credential = credential
+    }
 }
 
 /// Handles one validated operation call. Throwing means a real fault (500).

@@ -39,11 +39,13 @@ public final class EvalmockServer: @unchecked Sendable {
         loadedFixtures = main.loadedFixtures
         try MigrationRunner.migrate(database, with: ControlMigrations.all)
         let namespaces = NamespaceRegistry(main: main, mainPath: configuration.databasePath, settings: settings)
-        let journal = try RequestJournal(database: database, limit: configuration.journalLimit)
+        let journal = try RequestJournal(database: database, limit: configuration.journalLimit, redaction: CredentialRedaction(apis: main.apis))
         self.journal = journal
         let faults = try FaultRuleBook(database: database)
-        let control = ControlEndpoints(namespaces: namespaces, journal: journal, faults: faults, access: configuration.controlAccess,
-                                       databasePath: databaseDescription, maxJSONDepth: configuration.maxJSONDepth)
+        let controlAPI = try ControlAPI(openAPIDirectory: openAPIDirectory, namespaces: namespaces, journal: journal, faults: faults,
+                                        access: configuration.controlAccess, databasePath: databaseDescription)
+        let control = RequestPipeline(apis: [controlAPI], limits: configuration.limits, maxJSONDepth: configuration.maxJSONDepth,
+                                      logLevel: configuration.logLevel, checkResponses: configuration.checkResponses)
         let accessLog = AccessLog(isEnabled: configuration.logLevel <= .info, format: configuration.logFormat)
         self.accessLog = accessLog
         let front = ControlledEmulator(namespaces: namespaces, journal: journal, faults: faults, control: control,

@@ -77,6 +77,20 @@ public final class RequestPipeline {
 
     /// The answer, and the API it belongs to (see `owningAPI(of:)`), from one route match.
     public func respondWithOwner(to request: HTTPRequest) -> (response: HTTPResponse, owner: EmulatedAPI) {
+        var (response, owner) = answer(request)
+        // Any reply may wait for a group commit that holds other requests' writes too; if that
+        // commit fails, the reply becomes the owning API's 500 (see `GroupCommitGate`).
+        response.ifNotCommitted = Self.uncommitted(owner)
+        return (response, owner)
+    }
+
+    /// The 500 an API answers when the writes a reply waited for were not committed.
+    static func uncommitted(_ api: EmulatedAPI) -> @Sendable () -> HTTPResponse {
+        let dialect = api.errorDialect
+        return { dialect.internalError(CommitFailure()) }
+    }
+
+    private func answer(_ request: HTTPRequest) -> (response: HTTPResponse, owner: EmulatedAPI) {
         let match = router.match(method: request.method, path: request.path)
         let owner = owner(of: match, path: request.path)
         if let exceeded = exceededLimit(request) {
@@ -121,9 +135,7 @@ public final class RequestPipeline {
             return response
         }
         do {
-            var response = try route.handler(RawRoute.Context(request: request, pathParameters: pathParameters, mountPrefix: mountPrefix))
-            response.ifNotCommitted = { dialect.internalError(CommitFailure()) }
-            return response
+            return try route.handler(RawRoute.Context(request: request, pathParameters: pathParameters, mountPrefix: mountPrefix))
         } catch let failure as OperationError {
             return dialect.render(failure)
         } catch {
@@ -142,10 +154,13 @@ public final class RequestPipeline {
             response.headers.set("Connection", "close")
             return (response, true)
         }
-        switch route.api.authenticate(request) {
-        case .accepted: break
-        case .missing: return (dialect.unauthorized(), true)
-        case .rejected: return (dialect.forbidden(), true)
+        var caller = Caller(credential: "")
+        if route.operation.requiresAuthentication {
+            switch route.api.authenticate(request) {
+            case .accepted: caller = Caller(credential: route.api.specification.credentialSchemes.credential(in: request) ?? "")
+            case .missing: return (dialect.unauthorized(), true)
+            case .rejected: return (dialect.forbidden(), true)
+            }
         }
         guard let handler = route.handler else { return (dialect.notImplemented(operationId: route.operation.operationId), true) }
         if let unreadable = route.operation.loadError {
@@ -155,18 +170,17 @@ public final class RequestPipeline {
         }
         switch validate(request, pathParameters: pathParameters, route: route) {
         case .failure(let failure):
-            return (dialect.validationFailed(failure.issues), !failure.issues.contains(where: \.isUnreadableBody))
+            return (dialect.validationFailed(failure.issues, of: route.operation), !failure.issues.contains(where: \.isUnreadableBody))
         case .success(let input):
             // After validation, as a FastAPI service checks a batch's length in its handler.
             if case .array(let items)? = input.body, items.count > maxBatchItems {
                 return (dialect.limitExceeded(.batchItems(count: items.count, limit: maxBatchItems)), true)
             }
             do {
-                var response = try handler(OperationContext(request: request, input: input, operation: route.operation, mountPrefix: route.mountPrefix))
-                response.ifNotCommitted = { dialect.internalError(CommitFailure()) }
-                return (response, true)
+                let context = OperationContext(request: request, input: input, operation: route.operation, mountPrefix: route.mountPrefix, caller: caller)
+                return (try handler(context), true)
             } catch let failure as OperationError {
-                return (dialect.render(failure), true)
+                return (dialect.render(failure, of: route.operation), true)
             } catch {
                 log.error("\(route.api.name) \(route.operation.operationId) failed: \(error)")
                 return (dialect.internalError(error), true)

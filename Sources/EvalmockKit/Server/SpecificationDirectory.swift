@@ -2,13 +2,13 @@ import Foundation
 
 /// Finds the `openapi/` directory: the configured one, else `./openapi`, else the nearest
 /// `openapi/` above the executable (a build inside the repository), else the installed copy.
+/// A directory qualifies when it holds an OpenAPI document (`*.json`): which documents there must
+/// be is each API's business, and a missing one fails as that API loads it, naming the file.
 enum SpecificationDirectory {
-    static let marker = "scorecard-v2.json"
-
     static func locate(configured: String?) throws -> String {
         if let configured {
             guard exists(configured) else {
-                throw SpecificationError(path: configured, reason: "no \(marker) in this directory")
+                throw SpecificationError(path: configured, reason: "no OpenAPI document (*.json) in this directory")
             }
             return configured
         }
@@ -26,6 +26,7 @@ enum SpecificationDirectory {
     }
 
     private static func exists(_ directory: String) -> Bool {
-        FileManager.default.fileExists(atPath: directory + "/" + marker)
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return files.contains { $0.hasSuffix(".json") }
     }
 }

@@ -301,7 +301,9 @@ public final class EventLoopHTTPServer {
             if committed {
                 send(response, to: raw)
             } else {
-                let failure = response.ifNotCommitted?() ?? .json(500, encoded: Array(#"{"detail":"Internal Server Error"}"#.utf8))
+                // The server gives every reply its owning API's 500 (`RequestPipeline`); a reply
+                // without one gets a bare 500 rather than some API's shape.
+                let failure = response.ifNotCommitted?() ?? HTTPResponse(status: 500)
                 send(failure, to: raw)
             }
         }

@@ -28,6 +28,8 @@ public final class OpenAPISpecification: @unchecked Sendable {
     private let compiler: SchemaCompiler
     /// The names in `components/schemas`, known without compiling any of them.
     public let componentSchemaNames: Set<String>
+    /// Where requests carry credentials, from `components/securitySchemes`.
+    public let credentialSchemes: [CredentialScheme]
 
     /// A document from its JSON text. Vendor extensions (`x-codeSamples` and the like) are not
     /// needed to emulate an API, and decoding them as untyped values was half of the decoding.
@@ -52,6 +54,7 @@ public final class OpenAPISpecification: @unchecked Sendable {
         let schemas = componentsJSON.removeValue(forKey: "schemas")?.objectValue ?? [:]
         let components = try decoder.decode(OpenAPI.Components.self, from: .object(componentsJSON), at: ["components"])
         componentSchemaNames = Set(schemas.keys)
+        credentialSchemes = components.securitySchemes.values.compactMap(\.b).compactMap(CredentialScheme.init)
         let compiler = SchemaCompiler { name in
             guard OpenAPI.ComponentKey(rawValue: name) != nil, let schema = schemas[name] else { return nil }
             return try decoder.decode(JSONSchema.self, from: schema, at: ["components", "schemas", name])
@@ -71,7 +74,8 @@ public final class OpenAPISpecification: @unchecked Sendable {
                 }
                 operations.append(OperationDefinition(
                     operationId: operationJSON["operationId"]?.stringValue ?? "\(method.rawValue) \(path)",
-                    method: method.rawValue, template: PathTemplate(path), rules: rules))
+                    method: method.rawValue, template: PathTemplate(path),
+                    requiresAuthentication: operationJSON["security"] != .array([]), rules: rules))
             }
         }
         self.operations = operations

@@ -39,12 +39,16 @@ public struct OperationDefinition: @unchecked Sendable {
     public let operationId: String
     public let method: String
     public let template: PathTemplate
+    /// False when the document exempts the operation from its security (`security: []`, as the
+    /// control API's health check is): the auth step lets every request through.
+    public let requiresAuthentication: Bool
     let rules: LazyRules
 
-    init(operationId: String, method: String, template: PathTemplate, rules: LazyRules) {
+    init(operationId: String, method: String, template: PathTemplate, requiresAuthentication: Bool = true, rules: LazyRules) {
         self.operationId = operationId
         self.method = method
         self.template = template
+        self.requiresAuthentication = requiresAuthentication
         self.rules = rules
     }
 
