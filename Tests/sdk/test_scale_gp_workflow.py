@@ -91,6 +91,10 @@ def test_pages_past_the_end_are_empty_and_the_sdk_stops(evalmock):
     assert len(list(sgp.questions.list(limit=2))) == 5
     page = httpx.get(f"{evalmock.url}/v4/questions", params={"page": 99, "limit": 2}, headers={"x-api-key": "k"}).json()
     assert page == {"items": [], "total_item_count": 5, "current_page": 99, "items_per_page": 2}
+    # pydantic's ints are unbounded: a page past 2**64 is valid, and as empty (found by schemathesis).
+    huge = httpx.get(f"{evalmock.url}/v4/questions", params={"page": "29141381850932715520"}, headers={"x-api-key": "k"})
+    assert huge.status_code == 200, huge.text
+    assert huge.json()["items"] == [] and huge.json()["total_item_count"] == 5
 
 
 def test_unknown_ids_are_404(evalmock):

@@ -9,7 +9,7 @@ public struct PageNumberPaging: ResourcePaging {
         /// Resources before the page. A page far past any row (the documents allow pages up
         /// to 2^53) is an offset past the end, not an arithmetic overflow.
         public var offset: Int64 {
-            let product = Int64(max(page - 1, 0)).multipliedReportingOverflow(by: Int64(limit))
+            let product = Int64(page > 0 ? page - 1 : 0).multipliedReportingOverflow(by: Int64(limit))
             return product.overflow ? Int64.max : product.partialValue
         }
     }

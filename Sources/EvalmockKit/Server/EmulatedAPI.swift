@@ -16,12 +16,15 @@ public struct OperationContext {
     public func pathParameter(_ name: String) -> String { input.pathParameters[name] ?? "" }
 
     /// An integer query parameter the document gives a default for (a page size, a page
-    /// number): the validator filled it in if the request had none, so it is always there.
+    /// number): the validator filled it in if the request had none, so it is always there. An
+    /// integer past Int's range (pydantic's ints have none; `page=29141381850932715520` is valid)
+    /// reads as the nearest Int, which pages past any row.
     public func queryInteger(_ name: String) throws -> Int {
-        guard case .number(let number)? = input.query[name], let value = number.intValue else {
+        guard case .number(let number)? = input.query[name], number.isInteger else {
             throw SpecificationError(path: operation.operationId, reason: "query parameter \(name) has no default in the document")
         }
-        return value
+        if let value = number.intValue { return value }
+        return number.doubleValue < 0 ? Int.min : Int.max
     }
 }
 
