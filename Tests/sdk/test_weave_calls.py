@@ -352,3 +352,54 @@ def test_evaluate_calls_do_not_appear_as_evaluation_runs(evaluation):
     server, root, _ = evaluation
     assert json_lines(requests.get(url(server, "/evaluation_runs"), headers=basic())) == []
     assert requests.get(url(server, f"/evaluation_runs/{root}"), headers=basic()).status_code == 404
+
+
+WEAVE_001 = """
+CREATE TABLE weave_calls (seq INTEGER PRIMARY KEY AUTOINCREMENT, project_id TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL,
+    trace_id TEXT NOT NULL, parent_id TEXT, evaluation_run_id TEXT, evaluation TEXT, model TEXT, scorer TEXT, prediction_id TEXT,
+    source_evaluation_run_id TEXT, inputs TEXT, output TEXT, summary TEXT, wb_user_id TEXT, started_at TEXT NOT NULL, ended_at TEXT,
+    UNIQUE (project_id, id));
+"""
+
+
+def test_weave_003_migrates_the_rows_of_the_v2_routes(evalmock):
+    """A database written before weave-003: its runs, predictions and scores read back the same
+    through the v2 routes, and now also as calls and feedback."""
+    import sqlite3
+    evalmock.stop()
+    run, pas, prediction, score = (new_id() for _ in range(4))
+    model, scorer = ref("object", "M"), ref("object", "Accuracy")
+    with sqlite3.connect(evalmock.db) as db:
+        db.executescript("DROP TABLE weave_calls; DROP TABLE weave_feedback;" + WEAVE_001)
+        db.execute("DELETE FROM evalmock_migrations WHERE name = 'weave-003-calls'")
+        rows = [
+            (run, "evaluation_run", run, None, None, EVALUATION, model, None, None, "src", '{"self": "%s", "model": "%s"}' % (EVALUATION, model),
+             None, '{"acc": 1}', None, "2025-03-01T12:00:00.000000Z", "2025-03-01T12:00:09.000000Z"),
+            (pas, "predict_and_score", run, run, None, None, model, None, None, None, '{"self": "%s"}' % EVALUATION, None, None, "u",
+             "2025-03-01T12:00:01.000000Z", "2025-03-01T12:00:02.000000Z"),
+            (prediction, "prediction", run, pas, run, None, model, None, None, None, '{"q": 1}', '"4"', None, "u",
+             "2025-03-01T12:00:01.000000Z", "2025-03-01T12:00:01.000000Z"),
+            (score, "score", run, pas, run, None, None, scorer, prediction, None, '{"self": "%s"}' % scorer, "0.5", None, "u",
+             "2025-03-01T12:00:01.500000Z", "2025-03-01T12:00:01.500000Z"),
+        ]
+        db.executemany("""INSERT INTO weave_calls (project_id, id, kind, trace_id, parent_id, evaluation_run_id, evaluation, model, scorer,
+            prediction_id, source_evaluation_run_id, inputs, output, summary, wb_user_id, started_at, ended_at)
+            VALUES ('%s', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""" % PROJECT, rows)
+    evalmock.start()
+
+    read_run = requests.get(url(evalmock, f"/evaluation_runs/{run}"), headers=basic()).json()
+    assert (read_run["evaluation"], read_run["model"], read_run["status"], read_run["summary"]) == (EVALUATION, model, "completed", {"acc": 1})
+    assert (read_run["started_at"], read_run["finished_at"], read_run["source_evaluation_run_id"]) == \
+        ("2025-03-01T12:00:00Z", "2025-03-01T12:00:09Z", "src")
+    assert requests.get(url(evalmock, f"/predictions/{prediction}"), headers=basic()).json() == {
+        "prediction_id": prediction, "model": model, "inputs": {"q": 1}, "output": "4", "evaluation_run_id": run, "wb_user_id": "u"}
+    assert requests.get(url(evalmock, f"/scores/{score}"), headers=basic()).json() == {
+        "score_id": score, "scorer": scorer, "value": 0.5, "evaluation_run_id": run, "wb_user_id": "u"}
+    found = {c["id"]: c for c in calls(evalmock, include_feedback=True)}
+    assert [found[i]["op_name"] for i in (run, pas, prediction, score)] == \
+        ["Evaluation.evaluate", "Evaluation.predict_and_score", "M.predict", "Accuracy.score"]
+    assert found[pas]["attributes"] == {"weave": {"predict_call_id": prediction}}
+    assert found[run]["summary"]["weave"] == {"status": "success", "latency_ms": 9000, "trace_name": "Evaluation.evaluate", "feedback": []}
+    [feedback] = found[prediction]["summary"]["weave"]["feedback"]
+    assert (feedback["feedback_type"], feedback["payload"], feedback["runnable_ref"]) == ("wandb.runnable.Accuracy", {"output": 0.5}, scorer)
+    assert requests.delete(url(evalmock, "/evaluation_runs"), params={"evaluation_run_ids": [run]}, headers=basic()).json() == {"num_deleted": 4}
