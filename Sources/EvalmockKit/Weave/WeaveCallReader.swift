@@ -89,14 +89,11 @@ struct WeaveCallReader {
             }
         }
 
-        var rendered = rows.map { call in
-            (call: call, schema: WeaveCallSchema.render(call, feedback: request.includeFeedback ? feedbackByCall[call.id] ?? [] : nil))
-        }
-        func resolve(_ row: (call: WeaveCall, schema: JSONValue.JSONObject), _ path: String) -> JSONValue? {
-            Self.field(path, of: row.call, schema: row.schema, feedback: feedbackByCall[row.call.id] ?? [])
+        func resolve(_ call: WeaveCall, _ path: String) -> JSONValue? {
+            Self.field(path, of: call, feedback: feedbackByCall[call.id] ?? [])
         }
         if let query = request.query {
-            rendered = rendered.filter { row in query.matches { resolve(row, $0) } }
+            rows = rows.filter { call in query.matches { resolve(call, $0) } }
         }
         // The server adds `id` after the sort fields, in the direction of a last `started_at`
         // and descending otherwise.
@@ -104,24 +101,26 @@ struct WeaveCallReader {
         if let last = keys.last, !keys.contains(where: { $0.field == "id" }) {
             keys.append(.init(field: "id", descending: last.field == "started_at" ? last.descending : true))
         }
-        rendered = WeaveSortOrder(keys: keys).sorted(rendered, resolve)
+        rows = WeaveSortOrder(keys: keys).sorted(rows, resolve)
 
         let offset = max(0, request.offset ?? 0)
         // `limit = req.limit or -1`: none or 0 is no limit.
         let limit = request.limit.flatMap { $0 > 0 ? $0 : nil }
-        var page = Array(rendered.dropFirst(offset))
-        if let limit { page = Array(page.prefix(limit)) }
-        if let columns = request.columns, !columns.isEmpty {
-            page = page.map { ($0.call, Self.selecting(columns, from: $0.schema)) }
+        var page = rows.dropFirst(offset)
+        if let limit { page = page.prefix(limit) }
+        // Only the page is rendered: a query over thousands of calls returns a few.
+        return page.map { call in
+            var schema = WeaveCallSchema.render(call, feedback: request.includeFeedback ? feedbackByCall[call.id] ?? [] : nil)
+            if let columns = request.columns, !columns.isEmpty { schema = Self.selecting(columns, from: schema) }
+            return (call, schema)
         }
-        return page
     }
 
     /// A `$getField` path over a call: a column, a dotted path into `inputs`, `output`,
     /// `attributes` or the derived `summary`, or `feedback.[<type>].<path>` into the call's
     /// first feedback of that type. Times are seconds since the epoch, so that they compare
     /// and sort as times.
-    static func field(_ path: String, of call: WeaveCall, schema: JSONValue.JSONObject, feedback: [WeaveFeedback]) -> JSONValue? {
+    static func field(_ path: String, of call: WeaveCall, feedback: [WeaveFeedback]) -> JSONValue? {
         switch path {
         case "started_at": return call.startedAt.map { .number(JSONNumber(Double($0.microseconds) / 1_000_000)) }
         case "ended_at": return call.endedAt.map { .number(JSONNumber(Double($0.microseconds) / 1_000_000)) }
@@ -134,7 +133,7 @@ struct WeaveCallReader {
             return rest.isEmpty ? .object(item.row) : item.field(String(rest))
         }
         let parts = path.split(separator: ".", omittingEmptySubsequences: false)
-        guard let column = parts.first, let value = schema[String(column)] else { return nil }
+        guard let column = parts.first, let value = WeaveCallSchema.column(String(column), of: call, feedback: nil) else { return nil }
         return value.at(path: parts.dropFirst())
     }
 

@@ -1,22 +1,46 @@
 /// A call as the trace server answers it (`CallSchema`), with the fields it derives on read
 /// (`trace_server_common.make_derived_summary_fields`, `hydrate_calls_with_feedback`).
 enum WeaveCallSchema {
-    /// Every `CallSchema` field, in the model's order; those a call lacks are null.
+    /// Every `CallSchema` field, in the model's order.
+    static let columns = [
+        "id", "project_id", "op_name", "display_name", "trace_id", "parent_id", "thread_id", "turn_id", "started_at", "attributes",
+        "inputs", "ended_at", "exception", "output", "summary", "wb_user_id", "wb_username", "wb_run_id", "wb_run_step",
+        "wb_run_step_end", "deleted_at", "expire_at", "storage_size_bytes", "total_storage_size_bytes",
+    ]
+
+    /// The call as `CallSchema`; the fields a call lacks are null.
     static func render(_ call: WeaveCall, feedback: [WeaveFeedback]? = nil) -> JSONValue.JSONObject {
-        func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-        func integer(_ value: Int?) -> JSONValue { value.map(JSONValue.int) ?? .null }
-        return [
-            "id": .string(call.id), "project_id": .string(call.projectId), "op_name": .string(call.opName ?? ""),
-            // An empty display name reads as none (`empty_str_to_none`).
-            "display_name": optional(call.displayName.flatMap { $0.isEmpty ? nil : $0 }),
-            "trace_id": .string(call.traceId ?? ""), "parent_id": optional(call.parentId), "thread_id": optional(call.threadId),
-            "turn_id": optional(call.turnId), "started_at": optional(call.startedAt?.text), "attributes": call.attributes,
-            "inputs": call.inputs, "ended_at": optional(call.endedAt?.text), "exception": optional(call.exception),
-            "output": call.output ?? .null, "summary": .object(summary(call, feedback: feedback)),
-            "wb_user_id": optional(call.wbUserId), "wb_username": .null, "wb_run_id": optional(call.wbRunId),
-            "wb_run_step": integer(call.wbRunStep), "wb_run_step_end": integer(call.wbRunStepEnd), "deleted_at": .null,
-            "expire_at": .null, "storage_size_bytes": .null, "total_storage_size_bytes": .null,
-        ]
+        var object = JSONValue.JSONObject(minimumCapacity: columns.count)
+        for name in columns { object[name] = column(name, of: call, feedback: feedback) ?? .null }
+        return object
+    }
+
+    /// One `CallSchema` field of the call; nil for a field it does not have.
+    static func column(_ name: String, of call: WeaveCall, feedback: [WeaveFeedback]?) -> JSONValue? {
+        func optional(_ value: String?) -> JSONValue? { value.map(JSONValue.string) }
+        switch name {
+        case "id": return .string(call.id)
+        case "project_id": return .string(call.projectId)
+        case "op_name": return .string(call.opName ?? "")
+        // An empty display name reads as none (`empty_str_to_none`).
+        case "display_name": return optional(call.displayName.flatMap { $0.isEmpty ? nil : $0 })
+        case "trace_id": return .string(call.traceId ?? "")
+        case "parent_id": return optional(call.parentId)
+        case "thread_id": return optional(call.threadId)
+        case "turn_id": return optional(call.turnId)
+        case "started_at": return optional(call.startedAt?.text)
+        case "attributes": return call.attributes
+        case "inputs": return call.inputs
+        case "ended_at": return optional(call.endedAt?.text)
+        case "exception": return optional(call.exception)
+        case "output": return call.output
+        case "summary": return .object(summary(call, feedback: feedback))
+        case "wb_user_id": return optional(call.wbUserId)
+        case "wb_run_id": return optional(call.wbRunId)
+        case "wb_run_step": return call.wbRunStep.map(JSONValue.int)
+        case "wb_run_step_end": return call.wbRunStepEnd.map(JSONValue.int)
+        default: return nil
+        }
     }
 
     /// The client's summary with `summary.weave` derived: `status` (`error` with an exception,
