@@ -110,7 +110,7 @@ enum WeaveCallSchema {
     static func refs(in value: JSONValue, into refs: inout [String]) {
         switch value {
         case .string(let text):
-            if text.hasPrefix(WeaveRefs.externalPrefix) { refs.append(text) }
+            if text.hasPrefix(WeaveRefs.externalPrefix) || text.hasPrefix("wandb-artifact:///") { refs.append(text) }
         case .array(let items): for item in items { Self.refs(in: item, into: &refs) }
         case .object(let object): for (_, member) in object { Self.refs(in: member, into: &refs) }
         case .null, .bool, .number: break

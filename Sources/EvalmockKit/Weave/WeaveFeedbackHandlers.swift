@@ -38,7 +38,7 @@ struct WeaveFeedbackHandlers {
         let result: [JSONValue] = page.map { row in
             guard let fields, !fields.isEmpty else { return .object(row.row) }
             var selected = JSONValue.JSONObject()
-            for field in fields { selected[field] = row.field(field) ?? .null }
+            for field in fields { selected[field] = row.value(field) ?? .null }
             return .object(selected)
         }
         return .json(200, .object(["result": .array(result), "total_count": .int(total)]))

@@ -26,13 +26,18 @@ struct WeaveFeedback {
         ]
     }
 
-    /// A `$getField` path of the feedback query language: a column, or a dotted path into it
-    /// (`payload.output.correct`).
-    func field(_ path: String) -> JSONValue? {
+    /// A column of the row, or a dotted path into one (`payload.output.correct`): what
+    /// `fields` selects.
+    func value(_ path: String) -> JSONValue? {
         let parts = path.split(separator: ".", omittingEmptySubsequences: false)
         guard let column = parts.first else { return nil }
-        if column == "created_at" && parts.count == 1 { return .string(createdAt.text) }
         return row[String(column)]?.at(path: parts.dropFirst())
+    }
+
+    /// A `$getField` path of the feedback query language, as `value(_:)` except that
+    /// `created_at` is seconds since the epoch, so that it compares and sorts as a time.
+    func field(_ path: String) -> JSONValue? {
+        path == "created_at" ? .number(JSONNumber(Double(createdAt.microseconds) / 1_000_000)) : value(path)
     }
 }
 
