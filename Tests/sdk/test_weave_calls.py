@@ -403,3 +403,43 @@ def test_weave_003_migrates_the_rows_of_the_v2_routes(evalmock):
     [feedback] = found[prediction]["summary"]["weave"]["feedback"]
     assert (feedback["feedback_type"], feedback["payload"], feedback["runnable_ref"]) == ("wandb.runnable.Accuracy", {"output": 0.5}, scorer)
     assert requests.delete(url(evalmock, "/evaluation_runs"), params={"evaluation_run_ids": [run]}, headers=basic()).json() == {"num_deleted": 4}
+
+
+@pytest.mark.parametrize("calls_complete", ["true", "false"])
+def test_the_clients_own_batching_writes_calls_that_read_back(evalmock, monkeypatch, calls_complete):
+    """The 0.54 client's batch processor: with calls/complete it pairs each start with its end
+    and sends the eager evaluate call through v2 call/start and call/end; with
+    WEAVE_USE_CALLS_COMPLETE=false it sends starts and ends through call/upsert_batch."""
+    from weave.trace_server_bindings.models import StartBatchItem
+    monkeypatch.setenv("WEAVE_USE_CALLS_COMPLETE", calls_complete)
+    client = RemoteHTTPTraceServer(evalmock.url, should_batch=True, username="api", password=KEY)
+    root = new_id()
+    start = {"start": {"project_id": PROJECT, "id": root, "trace_id": root, "op_name": EVALUATE, "started_at": T0,
+                       "attributes": {}, "inputs": {"self": EVALUATION}}}
+    if calls_complete == "true":
+        client.call_processor.enqueue_start(StartBatchItem(req=start), eager_call_start=True)
+    else:
+        client.call_start(start)
+    children = []
+    for index in range(5):
+        child = new_id()
+        children.append(child)
+        # The end is handed over first: the processor holds it until the start arrives.
+        client.call_end({"end": {"project_id": PROJECT, "id": child, "trace_id": root, "ended_at": T0 + datetime.timedelta(seconds=index + 1.2),
+                                 "output": {"n": index}, "summary": {"usage": {}}, "exception": None}})
+        client.call_start({"start": {"project_id": PROJECT, "id": child, "trace_id": root, "parent_id": root, "op_name": PREDICT,
+                                     "started_at": T0 + datetime.timedelta(seconds=index + 1), "attributes": {}, "inputs": {"i": index}}})
+    client.call_end({"end": {"project_id": PROJECT, "id": root, "trace_id": root, "ended_at": T0 + datetime.timedelta(seconds=9),
+                             "started_at": T0, "output": {"done": True}, "summary": {"status_counts": {"success": 5, "error": 0}}}})
+    client.call_processor.stop_accepting_new_work_and_flush_queue()
+
+    found = list(trace_server(evalmock).calls_query_stream({"project_id": PROJECT}))
+    assert [c.id for c in found] == [root, *children]
+    assert found[0].output == {"done": True} and found[0].summary["weave"]["latency_ms"] == 9000
+    assert [c.output for c in found[1:]] == [{"n": i} for i in range(5)]
+    assert {c.summary["weave"]["latency_ms"] for c in found[1:]} == {200}
+    journal = requests.get(f"{evalmock.url}/_evalmock/journal", params={"api": "weave"}).json()
+    paths = {entry["path"] for entry in (journal["entries"] if isinstance(journal, dict) else journal)}
+    expected = {f"/v2/{PROJECT}/call/start", f"/v2/{PROJECT}/calls/complete", f"/v2/{PROJECT}/call/end"} \
+        if calls_complete == "true" else {"/call/upsert_batch"}
+    assert paths - {"/calls/stream_query"} == expected
