@@ -1,8 +1,8 @@
 import EvalmockKit
 /// W&B Weave's trace server (`openapi/weave.json`): `server_info`, the v2 evaluation routes
 /// (evaluation runs, predictions and scores under `/v2/{entity}/{project}`), the object, table,
-/// file and ref routes the `weave` client saves and reads through, and the general trace
-/// routes, plus the three GraphQL queries of W&B's API that `weave.init` sends. A FastAPI
+/// file and ref routes the `weave` client saves and reads through, and calls and feedback
+/// (the v2 evaluation routes are views of the same calls), plus the three GraphQL queries of W&B's API that `weave.init` sends. A FastAPI
 /// service: pydantic's lax validation and FastAPI's `{"detail"}` errors, plus the server's own
 /// `{"reason"}` errors from its handlers.
 ///
@@ -20,7 +20,8 @@ public final class WeaveAPI: EmulatedAPI {
     private let runs: WeaveEvaluationRunHandlers
     private let predictions: WeavePredictionHandlers
     private let scores: WeaveScoreHandlers
-    private let store: WeaveCallStore
+    private let calls: WeaveCallHandlers
+    private let feedback: WeaveFeedbackHandlers
     private let graphQL: WandbGraphQL
     private let objects: WeaveObjectHandlers
     private let tables: WeaveTableHandlers
@@ -32,11 +33,13 @@ public final class WeaveAPI: EmulatedAPI {
         specification = try environment.specification("weave.json")
         credentials = CredentialCheck(acceptedKeys: environment.apiKeys)
         database = environment.database
-        let store = WeaveCallStore(database: environment.database)
-        self.store = store
-        runs = WeaveEvaluationRunHandlers(store: store)
-        predictions = WeavePredictionHandlers(store: store)
-        scores = WeaveScoreHandlers(store: store)
+        let feedbackStore = WeaveFeedbackStore(database: environment.database)
+        let reader = WeaveCallReader(calls: WeaveCallStore(database: environment.database), feedback: feedbackStore)
+        runs = WeaveEvaluationRunHandlers(reader: reader)
+        predictions = WeavePredictionHandlers(reader: reader)
+        scores = WeaveScoreHandlers(reader: reader, feedback: feedbackStore, database: environment.database)
+        calls = WeaveCallHandlers(store: reader.calls, reader: reader)
+        feedback = WeaveFeedbackHandlers(store: feedbackStore)
         graphQL = WandbGraphQL(projects: WeaveProjectStore(database: environment.database))
         let objectStore = WeaveObjectStore(database: environment.database)
         objects = WeaveObjectHandlers(store: objectStore)
@@ -55,12 +58,6 @@ public final class WeaveAPI: EmulatedAPI {
 
     public func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome {
         credentials.verdict(WeaveAuth.credential(request))
-    }
-
-    public func inventory() throws -> JSONValue.JSONObject {
-        var counts = try tableInventory()
-        for (kind, count) in try store.inventory() { counts[kind] = count }
-        return counts
     }
 
     /// By the operationIds FastAPI generated for the document.
@@ -97,6 +94,21 @@ public final class WeaveAPI: EmulatedAPI {
             "refs_read_batch_refs_read_batch_post": route(refs.readBatch),
             "file_create_file_create_post": route(files.create),
             "file_content_file_content_post": route(files.content),
+            "call_start_call_start_post": route(calls.start),
+            "call_end_call_end_post": route(calls.end),
+            "call_start_batch_call_upsert_batch_post": route(calls.upsertBatch),
+            "call_read_call_read_post": route(calls.read),
+            "calls_query_stream_calls_stream_query_post": route(calls.streamQuery),
+            "calls_query_stats_calls_query_stats_post": route(calls.queryStats),
+            "call_update_call_update_post": route(calls.update),
+            "calls_delete_calls_delete_post": route(calls.delete),
+            "call_start_v2\(base)call_start_post": route(calls.start),
+            "call_end_v2\(base)call_end_post": route(calls.end),
+            "calls_complete\(base)calls_complete_post": route(calls.complete),
+            "feedback_create_feedback_create_post": route(feedback.create),
+            "feedback_create_batch_feedback_batch_create_post": route(feedback.createBatch),
+            "feedback_query_feedback_query_post": route(feedback.query),
+            "feedback_purge_feedback_purge_post": route(feedback.purge),
         ]
     }
 

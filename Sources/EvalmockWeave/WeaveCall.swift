@@ -1,36 +1,41 @@
 import EvalmockKit
-/// One call of the trace table, as evalmock keeps it. The trace server stores evaluation runs,
-/// predictions and scores as calls with marker attributes; `kind` stands for those markers.
+/// One call of the trace table, merged from the parts that wrote it: a start (`call/start`,
+/// `v2 call/start`, an upsert_batch `start`), an end (`call/end`, `v2 call/end`, an
+/// upsert_batch `end`) or both at once (`calls/complete`). The parts may arrive in any order,
+/// as they do at the trace server, which merges its ClickHouse parts on read; a call whose
+/// start has not arrived yet (`startedAt == nil`) is not listed.
+///
+/// The v2 evaluation routes write calls of the same table, marked the way the server marks
+/// them: `attributes.weave.evaluation_run` / `prediction` / `score` = `"true"`.
 struct WeaveCall {
-    enum Kind: String, CaseIterable {
-        case evaluationRun = "evaluation_run"
-        /// The server's hidden parent of a prediction (and its scores) inside a run.
-        case predictAndScore = "predict_and_score"
-        case prediction
-        case score
-        /// The server's hidden child of a run that `finish` adds.
-        case summarize
-    }
-
     var projectId: String
     var id: String
-    var kind: Kind
-    var traceId: String
+    var traceId: String?
     var parentId: String?
-    /// The run a prediction or score was created for (the `evaluation_run_id` attribute).
-    var evaluationRunId: String?
-    var evaluation: String?
-    var model: String?
-    var scorer: String?
-    var predictionId: String?
-    var sourceEvaluationRunId: String?
-    var inputs: JSONValue?
-    /// nil when the call has no output (Python `None`).
+    var threadId: String?
+    var turnId: String?
+    var opName: String?
+    var displayName: String?
+    var startedAt: WeaveTimestamp?
+    var endedAt: WeaveTimestamp?
+    var exception: String?
+    var attributes: JSONValue = .object([:])
+    var inputs: JSONValue = .object([:])
+    /// nil until the end arrives; `.null` for an ended call whose output was `None`.
     var output: JSONValue?
+    /// As the client sent it; `summary.weave` is derived on read (`WeaveCallSchema`).
     var summary: JSONValue?
     var wbUserId: String?
-    var startedAt: String
-    var endedAt: String?
+    var wbRunId: String?
+    var wbRunStep: Int?
+    var wbRunStepEnd: Int?
+
+    /// `attributes.weave.<key>`, where the server files its evaluation markers.
+    func weaveAttribute(_ key: String) -> JSONValue? {
+        attributes["weave"]?[key]
+    }
+
+    func isMarked(_ key: String) -> Bool { weaveAttribute(key) == .string("true") }
 }
 
 extension JSONValue {

@@ -1,7 +1,7 @@
 import EvalmockKit
 /// The trace table in SQLite, scoped by `entity/project`. Every write is one transaction (with
 /// group commit, a savepoint in the iteration's shared transaction, committed before the
-/// response is sent).
+/// response is sent), so a batch is stored whole or not at all.
 final class WeaveCallStore {
     private let database: SQLiteDatabase
 
@@ -9,74 +9,117 @@ final class WeaveCallStore {
         self.database = database
     }
 
-    private static let columns = """
-        project_id, id, kind, trace_id, parent_id, evaluation_run_id, evaluation, model, scorer, prediction_id,
-        source_evaluation_run_id, inputs, output, summary, wb_user_id, started_at, ended_at
-        """
+    /// What one request item writes of a call. Parts merge by `(project_id, id)` whatever their
+    /// order: a start fills the start's fields, an end the end's, a complete call both.
+    enum Part {
+        case start(WeaveCall)
+        case end(WeaveCall)
+        case complete(WeaveCall)
+    }
 
-    /// Inserts calls together: all of them or none.
-    func insert(_ calls: [WeaveCall]) throws {
+    private static let startColumns = [
+        "trace_id", "parent_id", "thread_id", "turn_id", "op_name", "display_name", "started_at", "attributes", "inputs",
+        "wb_user_id", "wb_run_id", "wb_run_step",
+    ]
+    private static let endColumns = ["ended_at", "exception", "output", "summary", "wb_run_step_end"]
+
+    private static func startValues(_ call: WeaveCall) -> [SQLiteValue] {
+        [text(call.traceId), text(call.parentId), text(call.threadId), text(call.turnId), text(call.opName),
+         text(call.displayName), time(call.startedAt), json(call.attributes), json(call.inputs), text(call.wbUserId),
+         text(call.wbRunId), integer(call.wbRunStep)]
+    }
+
+    private static func endValues(_ call: WeaveCall) -> [SQLiteValue] {
+        [time(call.endedAt), text(call.exception), json(call.output ?? .null), json(call.summary ?? .object([:])),
+         integer(call.wbRunStepEnd)]
+    }
+
+    /// `INSERT … ON CONFLICT DO UPDATE` of the given columns. An end keeps a trace id a start
+    /// already gave (the end's is optional and only a hint).
+    private static func upsert(_ columns: [String], keepTraceId: Bool = false) -> String {
+        let all = ["project_id", "id"] + columns
+        let updates = columns.map { column in
+            column == "trace_id" && keepTraceId ? "trace_id = COALESCE(weave_calls.trace_id, excluded.trace_id)" : "\(column) = excluded.\(column)"
+        }
+        return """
+            INSERT INTO weave_calls (\(all.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: all.count).joined(separator: ", ")))
+            ON CONFLICT (project_id, id) DO UPDATE SET \(updates.joined(separator: ", "))
+            """
+    }
+
+    /// Writes the parts together: all of them or none.
+    func write(_ parts: [Part]) throws {
         try database.transaction {
-            let statement = try database.statement("""
-                INSERT INTO weave_calls (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for call in calls {
-                try statement.execute([
-                    .text(call.projectId), .text(call.id), .text(call.kind.rawValue), .text(call.traceId),
-                    Self.text(call.parentId), Self.text(call.evaluationRunId), Self.text(call.evaluation),
-                    Self.text(call.model), Self.text(call.scorer), Self.text(call.predictionId),
-                    Self.text(call.sourceEvaluationRunId), Self.json(call.inputs), Self.json(call.output),
-                    Self.json(call.summary), Self.text(call.wbUserId), .text(call.startedAt), Self.text(call.endedAt),
-                ])
+            let start = try database.statement(Self.upsert(Self.startColumns))
+            let end = try database.statement(Self.upsert(["trace_id"] + Self.endColumns, keepTraceId: true))
+            let complete = try database.statement(Self.upsert(Self.startColumns + Self.endColumns))
+            for part in parts {
+                switch part {
+                case .start(let call):
+                    try start.execute([.text(call.projectId), .text(call.id)] + Self.startValues(call))
+                case .end(let call):
+                    try end.execute([.text(call.projectId), .text(call.id), Self.text(call.traceId)] + Self.endValues(call))
+                case .complete(let call):
+                    try complete.execute([.text(call.projectId), .text(call.id)] + Self.startValues(call) + Self.endValues(call))
+                }
             }
         }
     }
 
+    private static let columns = """
+        project_id, id, trace_id, parent_id, thread_id, turn_id, op_name, display_name, started_at, ended_at, exception,
+        attributes, inputs, output, summary, wb_user_id, wb_run_id, wb_run_step, wb_run_step_end
+        """
+
+    /// A started call.
     func call(projectId: String, id: String) throws -> WeaveCall? {
-        var found: WeaveCall?
-        try database.statement("SELECT \(Self.columns) FROM weave_calls WHERE project_id = ? AND id = ?")
-            .query([.text(projectId), .text(id)]) { row in found = try Self.call(from: row) }
-        return found
+        try calls(projectId: projectId, narrowing: .init(callIds: [id])).first
     }
 
-    struct Filter {
-        var evaluationRunId: String?
-        var ids: [String]?
-        var evaluations: [String]?
-        var models: [String]?
+    /// What SQL can narrow before the query language sees the calls: the id lists the client
+    /// sends for `get_call`, `children()` and a trace, each up to 1,000 long.
+    struct Narrowing {
+        var callIds: [String]?
+        var parentIds: [String]?
+        var traceIds: [String]?
+        var rootsOnly = false
     }
 
-    /// Calls of one kind in creation order. A nil limit is no limit.
-    func list(projectId: String, kind: WeaveCall.Kind, filter: Filter, limit: Int?, offset: Int?) throws -> [WeaveCall] {
-        var sql = "SELECT \(Self.columns) FROM weave_calls WHERE project_id = ? AND kind = ?"
-        var bindings: [SQLiteValue] = [.text(projectId), .text(kind.rawValue)]
-        if let runId = filter.evaluationRunId {
-            sql += " AND evaluation_run_id = ?"
-            bindings.append(.text(runId))
-        }
+    /// The project's started calls in the order they were first written.
+    func calls(projectId: String, narrowing: Narrowing = .init()) throws -> [WeaveCall] {
+        var sql = "SELECT \(Self.columns) FROM weave_calls WHERE project_id = ? AND started_at IS NOT NULL"
+        var bindings: [SQLiteValue] = [.text(projectId)]
         // One placeholder per value: the SQL varies only in how many there are, never in content.
-        for (column, values) in [("id", filter.ids), ("evaluation", filter.evaluations), ("model", filter.models)] {
+        for (column, values) in [("id", narrowing.callIds), ("parent_id", narrowing.parentIds), ("trace_id", narrowing.traceIds)] {
             guard let values, !values.isEmpty else { continue }
             sql += " AND \(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ",")))"
             bindings += values.map(SQLiteValue.text)
         }
-        sql += " ORDER BY seq LIMIT ? OFFSET ?"
-        bindings += [.integer(Int64(limit ?? -1)), .integer(Int64(offset ?? 0))]
+        if narrowing.rootsOnly { sql += " AND parent_id IS NULL" }
+        sql += " ORDER BY seq"
         var calls: [WeaveCall] = []
         try database.statement(sql).query(bindings) { row in calls.append(try Self.call(from: row)) }
         return calls
     }
 
-    /// Ends calls (sets `ended_at`, and `summary` and `output` where given), all in one transaction.
-    func end(projectId: String, _ endings: [(id: String, summary: JSONValue?, output: JSONValue?)], at time: String) throws {
+    /// Ends calls that exist (sets `ended_at`, and `summary` where given), keeping their
+    /// output: the v2 `finish` routes.
+    func finish(projectId: String, ids: [String], summary: JSONValue?, at time: WeaveTimestamp) throws {
         try database.transaction {
-            for ending in endings {
-                try database.statement("""
-                    UPDATE weave_calls SET ended_at = ?, summary = COALESCE(?, summary), output = COALESCE(?, output)
-                    WHERE project_id = ? AND id = ?
-                    """).execute([.text(time), Self.json(ending.summary), Self.json(ending.output), .text(projectId), .text(ending.id)])
+            let update = try database.statement("""
+                UPDATE weave_calls SET ended_at = ?, summary = COALESCE(?, summary, '{}'), output = COALESCE(output, 'null')
+                WHERE project_id = ? AND id = ?
+                """)
+            for id in ids {
+                try update.execute([Self.time(time), summary.map(Self.json) ?? .null, .text(projectId), .text(id)])
             }
         }
+    }
+
+    /// `call_update`: only the display name can change.
+    func updateDisplayName(projectId: String, id: String, to name: String) throws {
+        try database.statement("UPDATE weave_calls SET display_name = ? WHERE project_id = ? AND id = ?")
+            .execute([.text(name), .text(projectId), .text(id)])
     }
 
     /// `calls_delete`: the named calls and all their descendants go. The count is the size of
@@ -97,8 +140,9 @@ final class WeaveCallStore {
     }
 
     private static func text(_ value: String?) -> SQLiteValue { value.map(SQLiteValue.text) ?? .null }
-
-    private static func json(_ value: JSONValue?) -> SQLiteValue { value.map { .text(JSONWriter.encodeString($0)) } ?? .null }
+    private static func integer(_ value: Int?) -> SQLiteValue { value.map { .integer(Int64($0)) } ?? .null }
+    private static func time(_ value: WeaveTimestamp?) -> SQLiteValue { value.map { .integer($0.microseconds) } ?? .null }
+    private static func json(_ value: JSONValue) -> SQLiteValue { .text(JSONWriter.encodeString(value)) }
 
     private static func parsedJSON(_ row: Row, _ column: Int32) throws -> JSONValue? {
         guard let text = row.text(column) else { return nil }
@@ -106,23 +150,15 @@ final class WeaveCallStore {
     }
 
     private static func call(from row: Row) throws -> WeaveCall {
-        WeaveCall(
-            projectId: row.text(0) ?? "", id: row.text(1) ?? "", kind: WeaveCall.Kind(rawValue: row.text(2) ?? "") ?? .prediction,
-            traceId: row.text(3) ?? "", parentId: row.text(4), evaluationRunId: row.text(5), evaluation: row.text(6),
-            model: row.text(7), scorer: row.text(8), predictionId: row.text(9), sourceEvaluationRunId: row.text(10),
-            inputs: try parsedJSON(row, 11), output: try parsedJSON(row, 12), summary: try parsedJSON(row, 13),
-            wbUserId: row.text(14), startedAt: row.text(15) ?? "", endedAt: row.text(16)
+        func time(_ column: Int32) -> WeaveTimestamp? { row.isNull(column) ? nil : WeaveTimestamp(microseconds: row.int(column)) }
+        func integer(_ column: Int32) -> Int? { row.isNull(column) ? nil : Int(row.int(column)) }
+        return WeaveCall(
+            projectId: row.text(0) ?? "", id: row.text(1) ?? "", traceId: row.text(2), parentId: row.text(3),
+            threadId: row.text(4), turnId: row.text(5), opName: row.text(6), displayName: row.text(7),
+            startedAt: time(8), endedAt: time(9), exception: row.text(10),
+            attributes: try parsedJSON(row, 11) ?? .object([:]), inputs: try parsedJSON(row, 12) ?? .object([:]),
+            output: try parsedJSON(row, 13), summary: try parsedJSON(row, 14), wbUserId: row.text(15), wbRunId: row.text(16),
+            wbRunStep: integer(17), wbRunStepEnd: integer(18)
         )
     }
-
-    /// Calls per kind, across projects, for the health endpoint.
-    public func inventory() throws -> JSONValue.JSONObject {
-        var counts = JSONValue.JSONObject()
-        for kind in WeaveCall.Kind.allCases { counts[kind.rawValue] = 0 }
-        try database.statement("SELECT kind, COUNT(*) FROM weave_calls GROUP BY kind").query { row in
-            counts[row.text(0) ?? ""] = .int(Int(row.int(1)))
-        }
-        return counts
-    }
-
 }

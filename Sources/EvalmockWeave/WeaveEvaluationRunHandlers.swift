@@ -1,28 +1,40 @@
 import EvalmockKit
 /// Evaluation runs: `POST/GET/DELETE /v2/{entity}/{project}/evaluation_runs`, read by id, and
 /// `finish` (`clickhouse_trace_server_batched.evaluation_run_*`).
+///
+/// A run is a call marked `attributes.weave.evaluation_run = "true"`, and the list shows only
+/// marked calls, as the server's list queries that attribute. The `weave` 0.54 client's
+/// `Evaluation.evaluate()` and `EvaluationLogger` write their evaluate call through
+/// `v2 call/start` without that marker (their attributes carry `_weave_eval_meta`), so their
+/// runs are calls (`calls/stream_query` finds them) but do not appear in `evaluation_runs`.
 struct WeaveEvaluationRunHandlers {
-    let store: WeaveCallStore
+    let reader: WeaveCallReader
 
+    static let opName = "Evaluation.evaluate"
+
+    /// The server also saves a placeholder op and names the call by its ref; evalmock names it
+    /// by the op name alone (the same `trace_name` on read).
     func create(_ request: WeaveRequest) throws -> HTTPResponse {
         try request.checkRefs()
         let id = WeaveIds.uuidV7()
         let evaluation = request.bodyString("evaluation") ?? ""
         let model = request.bodyString("model") ?? ""
-        try store.insert([WeaveCall(
-            projectId: request.projectId, id: id, kind: .evaluationRun, traceId: id,
-            evaluation: evaluation, model: model,
-            // Stored only when truthy, as the server sets the attribute.
-            sourceEvaluationRunId: request.bodyString("source_evaluation_run_id").flatMap { $0.isEmpty ? nil : $0 },
-            inputs: .object(["self": .string(evaluation), "model": .string(model)]),
-            startedAt: WeaveResponses.now()
-        )])
+        var marker: JSONValue.JSONObject = ["evaluation_run": "true", "evaluation": .string(evaluation), "model": .string(model)]
+        // Stored only when truthy, as the server sets the attribute.
+        if let source = request.bodyString("source_evaluation_run_id"), !source.isEmpty {
+            marker["source_evaluation_run_id"] = .string(source)
+        }
+        try reader.calls.write([.start(WeaveCall(
+            projectId: request.projectId, id: id, traceId: id, opName: Self.opName, startedAt: .now(),
+            attributes: .object(["weave": .object(marker)]),
+            inputs: .object(["self": .string(evaluation), "model": .string(model)])
+        ))])
         return .json(200, .object(["evaluation_run_id": .string(id)]))
     }
 
     /// Read and delete as for the other call kinds; the list has filters of its own.
     private var queries: WeaveCallQueries {
-        WeaveCallQueries(store: store, kind: .evaluationRun, label: "Evaluation run", idParameter: "evaluation_run_id",
+        WeaveCallQueries(reader: reader, marker: "evaluation_run", label: "Evaluation run", idParameter: "evaluation_run_id",
                          idsParameter: "evaluation_run_ids", render: { Self.render($0, withSource: true) })
     }
 
@@ -31,12 +43,18 @@ struct WeaveEvaluationRunHandlers {
 
     func list(_ request: WeaveRequest) throws -> HTTPResponse {
         try request.checkRefs()
-        let filter = WeaveCallStore.Filter(ids: request.strings("evaluation_run_ids"),
-                                           evaluations: request.strings("evaluations"), models: request.strings("models"))
-        let calls = try store.list(projectId: request.projectId, kind: .evaluationRun, filter: filter,
-                                   limit: request.integer("limit"), offset: request.integer("offset"))
+        func wanted(_ name: String) -> Set<String>? {
+            request.strings(name).flatMap { $0.isEmpty ? nil : Set($0) }
+        }
+        let (ids, evaluations, models) = (wanted("evaluation_run_ids"), wanted("evaluations"), wanted("models"))
         // The server's list builds its rows without `source_evaluation_run_id` (only `read` sets it).
-        return WeaveResponses.jsonLines(calls.map { Self.render($0, withSource: false) })
+        let view = WeaveCallQueries(reader: reader, marker: "evaluation_run", label: "Evaluation run", idParameter: "",
+                                    idsParameter: "", render: { Self.render($0, withSource: false) })
+        return try view.list(request) { call in
+            (ids?.contains(call.id) ?? true)
+                && (evaluations.map { call.weaveAttribute("evaluation")?.stringValue.map($0.contains) ?? false } ?? true)
+                && (models.map { call.weaveAttribute("model")?.stringValue.map($0.contains) ?? false } ?? true)
+        }
     }
 
     /// Ends the run with the client's summary (`{}` when none) and adds the server's
@@ -50,27 +68,30 @@ struct WeaveEvaluationRunHandlers {
         }
         // `req.summary or {}`
         let summary = request.body["summary"].flatMap(\.nonNull) ?? .object([:])
-        guard let run = try store.call(projectId: request.projectId, id: id), run.kind == .evaluationRun else {
+        guard let run = try reader.calls.call(projectId: request.projectId, id: id), run.isMarked("evaluation_run") else {
             return .json(200, .object(["success": true]))
         }
-        let now = WeaveResponses.now()
-        try store.insert([WeaveCall(projectId: request.projectId, id: WeaveIds.uuidV7(), kind: .summarize, traceId: run.traceId,
-                                    parentId: run.id, inputs: .object(["self": .string(run.evaluation ?? "")]),
-                                    summary: .object([:]), wbUserId: request.userId, startedAt: now, endedAt: now)])
-        try store.end(projectId: request.projectId, [(id: run.id, summary: summary, output: nil)], at: now)
+        let now = WeaveTimestamp.now()
+        try reader.calls.write([.complete(WeaveCall(
+            projectId: request.projectId, id: WeaveIds.uuidV7(), traceId: run.traceId, parentId: run.id, opName: "Evaluation.summarize",
+            startedAt: now, endedAt: now, inputs: .object(["self": run.inputs["self"] ?? .string("")]), output: .null,
+            summary: .object([:]), wbUserId: request.userId
+        ))])
+        try reader.calls.finish(projectId: request.projectId, ids: [run.id], summary: summary, at: now)
         return .json(200, .object(["success": true]))
     }
 
     static func render(_ call: WeaveCall, withSource: Bool) -> JSONValue {
-        .object([
+        func attribute(_ key: String) -> JSONValue { call.weaveAttribute(key)?.stringValue.map(JSONValue.string) ?? .null }
+        return .object([
             "evaluation_run_id": .string(call.id),
-            "evaluation": .string(call.evaluation ?? ""),
-            "model": .string(call.model ?? ""),
+            "evaluation": call.weaveAttribute("evaluation")?.stringValue.map(JSONValue.string) ?? "",
+            "model": call.weaveAttribute("model")?.stringValue.map(JSONValue.string) ?? "",
             "status": .string(call.endedAt == nil ? "running" : "completed"),
-            "started_at": .string(call.startedAt),
-            "finished_at": WeaveResponses.optional(call.endedAt),
+            "started_at": .string(call.startedAt?.text ?? ""),
+            "finished_at": call.endedAt.map { .string($0.text) } ?? .null,
             "summary": call.summary ?? .null,
-            "source_evaluation_run_id": withSource ? WeaveResponses.optional(call.sourceEvaluationRunId) : .null,
+            "source_evaluation_run_id": withSource ? attribute("source_evaluation_run_id") : .null,
         ])
     }
 }
