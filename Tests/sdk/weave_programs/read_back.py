@@ -25,7 +25,9 @@ def plain(value):
 
 
 def status(call) -> str:
-    return call.summary["weave"]["status"]
+    # The client reads the server's string into its TraceStatus enum (a str Enum).
+    value = call.summary["weave"]["status"]
+    return getattr(value, "value", value)
 
 
 def calls_of_trace(client, call) -> list:
