@@ -184,10 +184,10 @@ def test_sort_and_paging(evaluation):
     # NULLs (the failed row's output) last, whichever the direction.
     assert [c["id"] for c in by_output] == [predicts[1], predicts[0], predicts[2]]
     newest = calls(server, sort_by=[{"field": "started_at", "direction": "desc"}], limit=2)
-    assert [c["id"] for c in newest] == [rows[2][1], rows[2][0]]  # id descending after a descending started_at
+    assert [c["id"] for c in newest] == [rows[2][0], rows[2][1]]  # equal times: then id ascending
     assert [c["id"] for c in calls(server, limit=2, offset=1)] == [rows[0][0], rows[0][1]]
     assert [c["id"] for c in calls(server, sort_by=[{"field": "summary.weave.latency_ms", "direction": "asc"}], limit=3)] \
-        == [predicts[2], predicts[1], predicts[0]]  # equal latencies: then id descending
+        == [predicts[0], predicts[1], predicts[2]]  # equal latencies: then id ascending
     trimmed = calls(server, filter={"call_ids": [root]}, columns=["inputs.self"])[0]
     assert trimmed["inputs"] == {"self": EVALUATION, "model": ref("object", "M")} and trimmed["attributes"] == {}
     assert trimmed["ended_at"] is None and trimmed["op_name"] == EVALUATE

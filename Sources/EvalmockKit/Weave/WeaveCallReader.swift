@@ -95,11 +95,11 @@ struct WeaveCallReader {
         if let query = request.query {
             rows = rows.filter { call in query.matches { resolve(call, $0) } }
         }
-        // The server adds `id` after the sort fields, in the direction of a last `started_at`
-        // and descending otherwise.
+        // The ClickHouse server adds `id` ascending after sort fields that lack it (its SQLite
+        // server orders ties otherwise; the hosted server is the one clients meet).
         var keys = sortBy.keys
-        if let last = keys.last, !keys.contains(where: { $0.field == "id" }) {
-            keys.append(.init(field: "id", descending: last.field == "started_at" ? last.descending : true))
+        if !keys.isEmpty, !keys.contains(where: { $0.field == "id" }) {
+            keys.append(.init(field: "id", descending: false))
         }
         rows = WeaveSortOrder(keys: keys).sorted(rows, resolve)
 
