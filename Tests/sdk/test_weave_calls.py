@@ -140,11 +140,13 @@ def test_filters_the_client_sends(evaluation):
     assert calls(server, filter={"op_names": [f"weave:///{PROJECT}/op/Evaluation.evaluat:*"]}) == []
     # A ref anywhere inside the inputs counts (`input_refs`).
     assert [c["id"] for c in calls(server, filter={"input_refs": [ref("table", "t") + "/id/row1"]})] == [rows[1][1]]
+    assert [c["id"] for c in calls(server, filter={"input_refs": [f"weave:///{PROJECT}/object/Evaluation:*"]})] \
+        == [root, rows[0][0], rows[1][0], rows[2][0]]
     assert [c["id"] for c in calls(server, filter={"call_ids": [rows[0][1], root]})] == [root, rows[0][1]]
     assert [c["id"] for c in calls(server, filter={"trace_roots_only": True})] == [root]
     user = calls(server)[0]["wb_user_id"]
     assert count(server, filter={"wb_user_ids": [user]}) == 7 and count(server, filter={"wb_user_ids": ["other"]}) == 0
-    assert count(server, filter={"thread_ids": []}) == 0
+    assert count(server, filter={"thread_ids": []}) == 0 and count(server, filter={"turn_ids": []}) == 0
     too_many = post(server, "/calls/stream_query", {"project_id": PROJECT, "filter": {"call_ids": ["x"] * 1001}})
     assert too_many.status_code == 400
     assert too_many.json() == {"reason": "Parameter: 'call_ids' request length is greater than max length (1000). Actual length: 1001"}
