@@ -445,3 +445,12 @@ def test_the_clients_own_batching_writes_calls_that_read_back(evalmock, monkeypa
     expected = {f"/v2/{PROJECT}/call/start", f"/v2/{PROJECT}/calls/complete", f"/v2/{PROJECT}/call/end"} \
         if calls_complete == "true" else {"/call/upsert_batch"}
     assert paths - {"/calls/stream_query"} == expected
+
+
+def test_a_marked_call_that_failed_is_a_failed_evaluation_run(evalmock):
+    run = new_id()
+    item = complete(run, run, "Evaluation.evaluate", 0, 2, exception="RuntimeError('x')", inputs={"self": EVALUATION},
+                    attributes={"weave": {"evaluation_run": "true", "evaluation": EVALUATION, "model": ref("object", "M")}})
+    post(evalmock, f"/v2/{PROJECT}/calls/complete", {"batch": [item]})
+    [listed] = json_lines(requests.get(url(evalmock, "/evaluation_runs"), headers=basic()))
+    assert (listed["evaluation_run_id"], listed["status"], listed["finished_at"]) == (run, "failed", "2025-03-01T12:00:02Z")

@@ -85,7 +85,8 @@ struct WeaveEvaluationRunHandlers {
             "evaluation_run_id": .string(call.id),
             "evaluation": call.weaveAttribute("evaluation")?.stringValue.map(JSONValue.string) ?? "",
             "model": call.weaveAttribute("model")?.stringValue.map(JSONValue.string) ?? "",
-            "status": .string(call.endedAt == nil ? "running" : "completed"),
+            // `determine_call_status`: a run written through the trace routes may have failed.
+            "status": .string(call.endedAt == nil ? "running" : call.exception == nil ? "completed" : "failed"),
             "started_at": .string(call.startedAt?.text ?? ""),
             "finished_at": call.endedAt.map { .string($0.text) } ?? .null,
             "summary": call.summary ?? .null,
