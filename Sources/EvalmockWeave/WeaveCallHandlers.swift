@@ -6,9 +6,10 @@ import EvalmockKit
 ///
 /// The server sets `wb_user_id` from the credential whatever the client sends. Every item of
 /// a batch is checked before anything is written, and the batch is one transaction: a
-/// `calls/complete` or `upsert_batch` with one bad item stores none of it. (ClickHouse's
-/// server likewise builds all rows of the batch before its one insert, and pydantic rejects a
-/// malformed item before the handler runs.)
+/// `calls/complete` or `upsert_batch` with one bad item stores none of it. That is what the
+/// server does: pydantic rejects a malformed item before the handler runs, and ClickHouse's
+/// server collects a batch's rows in `call_batch()`, inserts them after the last item, and
+/// drops them all when an item raises.
 struct WeaveCallHandlers {
     let store: WeaveCallStore
     let reader: WeaveCallReader

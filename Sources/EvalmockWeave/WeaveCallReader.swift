@@ -43,38 +43,30 @@ struct WeaveCallReader {
         var rows = try calls.calls(projectId: request.projectId, narrowing: narrowing)
 
         if let names = list("op_names") {
-            // `name:*` is any version of the op: a prefix up to and with the colon.
-            let exact = Set(names.filter { !$0.hasSuffix(":*") })
-            let prefixes = names.filter { $0.hasSuffix(":*") }.map { String($0.dropLast()) }
-            rows = rows.filter { call in
-                let opName = call.opName ?? ""
-                return exact.contains(opName) || prefixes.contains { opName.hasPrefix($0) }
-            }
+            let matches = Self.matcher(names)
+            rows = rows.filter { matches($0.opName ?? "") }
         }
-        // The refs a call's inputs (or output) hold, matched whole, as ClickHouse's
-        // `hasAny(input_refs, …)` does.
-        if let wanted = list("input_refs").map(Set.init) {
+        // The refs a call's inputs (or output) hold, each matched whole or, with `:*`, by
+        // name: ClickHouse's `hasAny(input_refs, …)` and its prefix test.
+        let holders: [(String, (WeaveCall) -> JSONValue)] = [("input_refs", { $0.inputs }), ("output_refs", { $0.output ?? .null })]
+        for (name, value) in holders {
+            guard let wanted = list(name) else { continue }
+            let matches = Self.matcher(wanted)
             rows = rows.filter { call in
                 var refs: [String] = []
-                WeaveCallSchema.refs(in: call.inputs, into: &refs)
-                return refs.contains(where: wanted.contains)
+                WeaveCallSchema.refs(in: value(call), into: &refs)
+                return refs.contains(where: matches)
             }
         }
-        if let wanted = list("output_refs").map(Set.init) {
-            rows = rows.filter { call in
-                var refs: [String] = []
-                WeaveCallSchema.refs(in: call.output ?? .null, into: &refs)
-                return refs.contains(where: wanted.contains)
-            }
-        }
-        for (name, value) in [("wb_user_ids", \WeaveCall.wbUserId), ("wb_run_ids", \WeaveCall.wbRunId), ("turn_ids", \WeaveCall.turnId)] {
+        for (name, value) in [("wb_user_ids", \WeaveCall.wbUserId), ("wb_run_ids", \WeaveCall.wbRunId)] {
             guard let wanted = list(name).map(Set.init) else { continue }
             rows = rows.filter { call in call[keyPath: value].map(wanted.contains) ?? false }
         }
-        // `if filter.thread_ids is not None:` — here an empty list matches nothing.
-        if let threadIds = filter["thread_ids"]?.arrayValue {
-            let wanted = Set(threadIds.compactMap(\.stringValue))
-            rows = rows.filter { call in call.threadId.map(wanted.contains) ?? false }
+        // `if filter.thread_ids is not None:` (and turn_ids) — an empty list matches nothing.
+        for (name, value) in [("thread_ids", \WeaveCall.threadId), ("turn_ids", \WeaveCall.turnId)] {
+            guard let values = filter[name]?.arrayValue else { continue }
+            let wanted = Set(values.compactMap(\.stringValue))
+            rows = rows.filter { call in call[keyPath: value].map(wanted.contains) ?? false }
         }
         if let matching = request.matching { rows = rows.filter(matching) }
 
@@ -96,11 +88,11 @@ struct WeaveCallReader {
         if let query = request.query {
             rows = rows.filter { call in query.matches { resolve(call, $0) } }
         }
-        // The server adds `id` after the sort fields, in the direction of a last `started_at`
-        // and descending otherwise.
+        // The ClickHouse server adds `id` ascending after sort fields that lack it (its SQLite
+        // server orders ties otherwise; the hosted server is the one clients meet).
         var keys = sortBy.keys
-        if let last = keys.last, !keys.contains(where: { $0.field == "id" }) {
-            keys.append(.init(field: "id", descending: last.field == "started_at" ? last.descending : true))
+        if !keys.isEmpty, !keys.contains(where: { $0.field == "id" }) {
+            keys.append(.init(field: "id", descending: false))
         }
         rows = WeaveSortOrder(keys: keys).sorted(rows, resolve)
 
@@ -115,6 +107,14 @@ struct WeaveCallReader {
             if let columns = request.columns, !columns.isEmpty { schema = Self.selecting(columns, from: schema) }
             return (call, schema)
         }
+    }
+
+    /// Whether a name or ref is one of `values`, where `…/name:*` stands for any version
+    /// (`WILDCARD_ARTIFACT_VERSION_AND_PATH`): a prefix up to and with the colon.
+    private static func matcher(_ values: [String]) -> (String) -> Bool {
+        let exact = Set(values.filter { !$0.hasSuffix(":*") })
+        let prefixes = values.filter { $0.hasSuffix(":*") }.map { String($0.dropLast()) }
+        return { candidate in exact.contains(candidate) || prefixes.contains { candidate.hasPrefix($0) } }
     }
 
     /// A `$getField` path over a call: a column, a dotted path into `inputs`, `output`,

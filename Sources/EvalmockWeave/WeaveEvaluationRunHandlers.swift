@@ -32,14 +32,16 @@ struct WeaveEvaluationRunHandlers {
         return .json(200, .object(["evaluation_run_id": .string(id)]))
     }
 
-    /// Read and delete as for the other call kinds; the list has filters of its own.
-    private var queries: WeaveCallQueries {
+    /// Read and delete as for the other call kinds; the list has filters of its own, and its
+    /// rows leave out `source_evaluation_run_id` (the server's list builds them without it;
+    /// only `read` sets it).
+    private func queries(withSource: Bool = true) -> WeaveCallQueries {
         WeaveCallQueries(reader: reader, marker: "evaluation_run", label: "Evaluation run", idParameter: "evaluation_run_id",
-                         idsParameter: "evaluation_run_ids", render: { Self.render($0, withSource: true) })
+                         idsParameter: "evaluation_run_ids", render: { Self.render($0, withSource: withSource) })
     }
 
-    func read(_ request: WeaveRequest) throws -> HTTPResponse { try queries.read(request) }
-    func delete(_ request: WeaveRequest) throws -> HTTPResponse { try queries.delete(request) }
+    func read(_ request: WeaveRequest) throws -> HTTPResponse { try queries().read(request) }
+    func delete(_ request: WeaveRequest) throws -> HTTPResponse { try queries().delete(request) }
 
     func list(_ request: WeaveRequest) throws -> HTTPResponse {
         try request.checkRefs()
@@ -47,10 +49,7 @@ struct WeaveEvaluationRunHandlers {
             request.strings(name).flatMap { $0.isEmpty ? nil : Set($0) }
         }
         let (ids, evaluations, models) = (wanted("evaluation_run_ids"), wanted("evaluations"), wanted("models"))
-        // The server's list builds its rows without `source_evaluation_run_id` (only `read` sets it).
-        let view = WeaveCallQueries(reader: reader, marker: "evaluation_run", label: "Evaluation run", idParameter: "",
-                                    idsParameter: "", render: { Self.render($0, withSource: false) })
-        return try view.list(request) { call in
+        return try queries(withSource: false).list(request) { call in
             (ids?.contains(call.id) ?? true)
                 && (evaluations.map { call.weaveAttribute("evaluation")?.stringValue.map($0.contains) ?? false } ?? true)
                 && (models.map { call.weaveAttribute("model")?.stringValue.map($0.contains) ?? false } ?? true)
@@ -87,7 +86,8 @@ struct WeaveEvaluationRunHandlers {
             "evaluation_run_id": .string(call.id),
             "evaluation": call.weaveAttribute("evaluation")?.stringValue.map(JSONValue.string) ?? "",
             "model": call.weaveAttribute("model")?.stringValue.map(JSONValue.string) ?? "",
-            "status": .string(call.endedAt == nil ? "running" : "completed"),
+            // `determine_call_status`: a run written through the trace routes may have failed.
+            "status": .string(call.endedAt == nil ? "running" : call.exception == nil ? "completed" : "failed"),
             "started_at": .string(call.startedAt?.text ?? ""),
             "finished_at": call.endedAt.map { .string($0.text) } ?? .null,
             "summary": call.summary ?? .null,

@@ -140,11 +140,13 @@ def test_filters_the_client_sends(evaluation):
     assert calls(server, filter={"op_names": [f"weave:///{PROJECT}/op/Evaluation.evaluat:*"]}) == []
     # A ref anywhere inside the inputs counts (`input_refs`).
     assert [c["id"] for c in calls(server, filter={"input_refs": [ref("table", "t") + "/id/row1"]})] == [rows[1][1]]
+    assert [c["id"] for c in calls(server, filter={"input_refs": [f"weave:///{PROJECT}/object/Evaluation:*"]})] \
+        == [root, rows[0][0], rows[1][0], rows[2][0]]
     assert [c["id"] for c in calls(server, filter={"call_ids": [rows[0][1], root]})] == [root, rows[0][1]]
     assert [c["id"] for c in calls(server, filter={"trace_roots_only": True})] == [root]
     user = calls(server)[0]["wb_user_id"]
     assert count(server, filter={"wb_user_ids": [user]}) == 7 and count(server, filter={"wb_user_ids": ["other"]}) == 0
-    assert count(server, filter={"thread_ids": []}) == 0
+    assert count(server, filter={"thread_ids": []}) == 0 and count(server, filter={"turn_ids": []}) == 0
     too_many = post(server, "/calls/stream_query", {"project_id": PROJECT, "filter": {"call_ids": ["x"] * 1001}})
     assert too_many.status_code == 400
     assert too_many.json() == {"reason": "Parameter: 'call_ids' request length is greater than max length (1000). Actual length: 1001"}
@@ -184,10 +186,10 @@ def test_sort_and_paging(evaluation):
     # NULLs (the failed row's output) last, whichever the direction.
     assert [c["id"] for c in by_output] == [predicts[1], predicts[0], predicts[2]]
     newest = calls(server, sort_by=[{"field": "started_at", "direction": "desc"}], limit=2)
-    assert [c["id"] for c in newest] == [rows[2][1], rows[2][0]]  # id descending after a descending started_at
+    assert [c["id"] for c in newest] == [rows[2][0], rows[2][1]]  # equal times: then id ascending
     assert [c["id"] for c in calls(server, limit=2, offset=1)] == [rows[0][0], rows[0][1]]
     assert [c["id"] for c in calls(server, sort_by=[{"field": "summary.weave.latency_ms", "direction": "asc"}], limit=3)] \
-        == [predicts[2], predicts[1], predicts[0]]  # equal latencies: then id descending
+        == [predicts[0], predicts[1], predicts[2]]  # equal latencies: then id ascending
     trimmed = calls(server, filter={"call_ids": [root]}, columns=["inputs.self"])[0]
     assert trimmed["inputs"] == {"self": EVALUATION, "model": ref("object", "M")} and trimmed["attributes"] == {}
     assert trimmed["ended_at"] is None and trimmed["op_name"] == EVALUATE
@@ -443,3 +445,12 @@ def test_the_clients_own_batching_writes_calls_that_read_back(evalmock, monkeypa
     expected = {f"/v2/{PROJECT}/call/start", f"/v2/{PROJECT}/calls/complete", f"/v2/{PROJECT}/call/end"} \
         if calls_complete == "true" else {"/call/upsert_batch"}
     assert paths - {"/calls/stream_query"} == expected
+
+
+def test_a_marked_call_that_failed_is_a_failed_evaluation_run(evalmock):
+    run = new_id()
+    item = complete(run, run, "Evaluation.evaluate", 0, 2, exception="RuntimeError('x')", inputs={"self": EVALUATION},
+                    attributes={"weave": {"evaluation_run": "true", "evaluation": EVALUATION, "model": ref("object", "M")}})
+    post(evalmock, f"/v2/{PROJECT}/calls/complete", {"batch": [item]})
+    [listed] = json_lines(requests.get(url(evalmock, "/evaluation_runs"), headers=basic()))
+    assert (listed["evaluation_run_id"], listed["status"], listed["finished_at"]) == (run, "failed", "2025-03-01T12:00:02Z")
