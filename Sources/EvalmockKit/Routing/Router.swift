@@ -56,7 +56,8 @@ public struct Router<Target> {
         let segments = rawSegments.map { PercentDecoding.decode($0) ?? $0 }
         var parameterValues: [String] = []
         guard let node = find(root, segments[...], &parameterValues) else { return .notFound }
-        let method = method.uppercased()
+        // The transport's names are upper-case already; only another caller's need converting.
+        let method = method.utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) ? method.uppercased() : method
         guard let (target, names) = node.targets[method] ?? (method == "HEAD" ? node.targets["GET"] : nil) else {
             return .methodNotAllowed(allowed: node.targets.keys.sorted())
         }
