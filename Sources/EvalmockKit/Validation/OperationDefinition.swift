@@ -23,6 +23,9 @@ public struct OperationDefinition: @unchecked Sendable {
         public var responseSchemas: [String: CompiledSchema] = [:]
         /// The statuses whose answer is JSON lines, each line checked against `responseSchemas`.
         public var jsonLinesResponses: Set<String> = []
+        /// The lowest 2xx status among `responseSchemas` (201 for most creates), else 200:
+        /// what a success answers. Set once the rules are compiled, not looked up per request.
+        public internal(set) var successStatus = 200
     }
 
     public let operationId: String
@@ -42,6 +45,7 @@ public struct OperationDefinition: @unchecked Sendable {
     public var body: BodyRule? { rules.value.body }
     public var responseSchemas: [String: CompiledSchema] { rules.value.responseSchemas }
     public var jsonLinesResponses: Set<String> { rules.value.jsonLinesResponses }
+    public var successStatus: Int { rules.value.successStatus }
     /// Why the operation's part of the document could not be read (its rules then constrain
     /// nothing, and the pipeline answers its requests with a 500 rather than a silent fake).
     public var loadError: String? { rules.error }
@@ -77,6 +81,7 @@ final class LazyRules: @unchecked Sendable {
         var rules = OperationDefinition.Rules()
         do {
             rules = try compile!()
+            rules.successStatus = rules.responseSchemas.keys.compactMap(Int.init).filter { (200..<300).contains($0) }.min() ?? 200
         } catch {
             failure = String(describing: error)
         }
