@@ -9,7 +9,12 @@ public final class SQLiteDatabase {
     let connection: OpaquePointer
     private var statements: [String: Statement] = [:]
 
+    /// Before the first open: see the shim. Each connection is used by one thread at a time
+    /// (`SQLITE_OPEN_NOMUTEX`), which this does not change.
+    private static let configureOnce: Void = { _ = evalmock_sqlite3_disable_memory_statistics() }()
+
     public init(path: String) throws(SQLiteError) {
+        Self.configureOnce
         var connection: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &connection, flags, nil)
