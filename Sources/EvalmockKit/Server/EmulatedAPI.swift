@@ -1,11 +1,22 @@
 /// What a handler gets: the request, its validated input, and the time of the request.
-public struct OperationContext {
+///
+/// A class, and immutable: a handler's drafts and closures hold it, and each copy of it as a
+/// struct (a request, its headers, body and parsed input) retained and released a dozen
+/// references.
+public final class OperationContext {
     public let request: HTTPRequest
     public let input: OperationInput
     public let operation: OperationDefinition
     /// The prefix the request came in under (`/api/v2`, or `""` at the root), for answers
     /// that hold URLs back into the same API, e.g. an upload URL.
-    public var mountPrefix: String = ""
+    public let mountPrefix: String
+
+    public init(request: HTTPRequest, input: OperationInput, operation: OperationDefinition, mountPrefix: String = "") {
+        self.request = request
+        self.input = input
+        self.operation = operation
+        self.mountPrefix = mountPrefix
+    }
 
     public var body: JSONValue { input.body ?? .null }
     public func pathParameter(_ name: String) -> String { input.pathParameters[name] ?? "" }
