@@ -62,6 +62,9 @@ public struct JSONParser {
             depth -= 1
             return .object(object)
         }
+        // Room for a small object's members at once: growing its keys and values one step at
+        // a time cost a reallocation per step, twelve for a Scorecard record's body.
+        object.reserveCapacity(8)
         while true {
             skipWhitespace()
             guard try peek(expected: .propertyName) == UInt8(ascii: "\"") else {

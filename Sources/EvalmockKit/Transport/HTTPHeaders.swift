@@ -9,6 +9,10 @@ public struct HTTPHeaders: Sendable, Sequence {
         for (name, value) in fields { add(name, value) }
     }
 
+    public mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     public mutating func add(_ name: String, _ value: String) {
         fields.append((name, value))
     }
