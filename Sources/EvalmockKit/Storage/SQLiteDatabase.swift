@@ -43,6 +43,7 @@ public final class SQLiteDatabase {
 
     deinit {
         statements.removeAll()
+        for held in [begin, commit, savepoint, release] { held.prepared = nil }
         sqlite3_close_v2(connection)
     }
 
@@ -68,10 +69,10 @@ public final class SQLiteDatabase {
     /// The prepared statement for `held`, which keeps it: the statements of every request are
     /// found without hashing their text (a few hundred bytes each) in the cache above.
     public func statement(_ held: HeldStatement) throws(SQLiteError) -> Statement {
-        if let prepared = held.prepared, held.database == ObjectIdentifier(self) { return prepared }
+        if let prepared = held.prepared, held.database === self { return prepared }
         let prepared = try statement(held.sql)
         held.prepared = prepared
-        held.database = ObjectIdentifier(self)
+        held.database = self
         return prepared
     }
 
@@ -173,7 +174,9 @@ extension SQLiteError {
 public final class HeldStatement {
     public let sql: String
     fileprivate var prepared: Statement?
-    fileprivate var database: ObjectIdentifier?
+    /// Weak, and compared by identity: a database opened later at a freed one's address is
+    /// not taken for it.
+    fileprivate weak var database: SQLiteDatabase?
 
     public init(_ sql: String) { self.sql = sql }
 }
