@@ -26,4 +26,25 @@ final class CredentialCheckTests: XCTestCase {
         XCTAssertEqual(configured.verdict("K1"), .rejected)
         XCTAssertEqual(CredentialCheck(acceptedKeys: []).verdict("anything"), .accepted, "no keys configured: any non-empty credential")
     }
+
+    /// Split as `split(separator: " ", maxSplits: 1)` splits it (the parse is over the bytes):
+    /// leading spaces skipped, the scheme lower-cased, the credential trimmed; spaces alone
+    /// after the scheme are an empty credential, nothing after it is no header at all.
+    func testAuthorizationHeaderSplitsSchemeAndCredential() {
+        func parsed(_ value: String) -> String? {
+            AuthorizationHeader(HTTPRequest(method: "GET", path: "/", headers: HTTPHeaders([("authorization", value)])))
+                .map { "\($0.scheme)|\($0.credential)" }
+        }
+        XCTAssertEqual(parsed("Bearer ak_1"), "bearer|ak_1")
+        XCTAssertEqual(parsed("BEARER ak_1"), "bearer|ak_1")
+        XCTAssertEqual(parsed("  Bearer   ak_1 x  "), "bearer|ak_1 x")
+        XCTAssertEqual(parsed("Basic YXBpOmtleQ=="), "basic|YXBpOmtleQ==")
+        XCTAssertEqual(parsed("Bearer   "), "bearer|")
+        XCTAssertNil(parsed("Bearer "))
+        XCTAssertNil(parsed("Bearer"))
+        XCTAssertNil(parsed(""))
+        XCTAssertNil(parsed("   "))
+        XCTAssertEqual(parsed("Bearer \u{00A0}k\u{00A0}"), "bearer|k", "Unicode whitespace is trimmed too")
+        XCTAssertNil(AuthorizationHeader(HTTPRequest(method: "GET", path: "/")))
+    }
 }

@@ -220,6 +220,7 @@ struct EmulatorStateStore {
         case .integer(let v): return .number(JSONNumber(lexeme: String(v)))
         case .double(let v): return .number(JSONNumber(lexeme: v.isFinite ? "\(v)" : "0"))
         case .text(let v): return .string(v)
+        case .utf8Text(let v): return .string(String(decoding: v, as: UTF8.self))
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import DequeModule
 
 /// Every request to an emulated endpoint, as received and as answered, in the main database.
@@ -57,7 +58,9 @@ final class RequestJournal {
     private let database: SQLiteDatabase
     let limit: Int
     private let redaction: CredentialRedaction
-    private var pending = Deque<(id: Int64, at: String, entry: Entry)>()
+    /// The time of each entry is written as text only if the entry is: under a load most are
+    /// dropped by the limit before that.
+    private var pending = Deque<(id: Int64, at: timespec, entry: Entry)>()
     private var pendingBytes = 0
     /// The id of the newest entry, written or not.
     private var newestId: Int64
@@ -85,7 +88,7 @@ final class RequestJournal {
                 try dropWrittenBeyondLimit()
             }
         } else {
-            pending.append((newestId, Timestamp.nowISO8601(), entry))
+            pending.append((newestId, Timestamp.instant(), entry))
             pendingBytes += size
         }
         while let oldest = pending.first, oldest.id <= newestId - Int64(limit) {
@@ -106,7 +109,7 @@ final class RequestJournal {
         pending.removeAll(keepingCapacity: true)
         pendingBytes = 0
         try database.transaction {
-            for (id, at, entry) in batch { try insert(entry, id: id, at: at) }
+            for (id, at, entry) in batch { try insert(entry, id: id, at: Timestamp.iso8601(at)) }
             try dropWrittenBeyondLimit()
         }
     }

@@ -62,6 +62,9 @@ public struct JSONParser {
             depth -= 1
             return .object(object)
         }
+        // Room for a small object's members at once: growing its keys and values one step at
+        // a time cost a reallocation per step, twelve for a Scorecard record's body.
+        object.reserveCapacity(8)
         while true {
             skipWhitespace()
             guard try peek(expected: .propertyName) == UInt8(ascii: "\"") else {
@@ -120,11 +123,18 @@ public struct JSONParser {
         let quote = index
         index += 1  // opening quote
         let start = index
-        // Fast path: no escapes, so the string is a slice of the input.
+        // Fast path: no escapes, so the string is a slice of the input. ASCII needs no UTF-8
+        // validation (`String(validating:)` is not specialised here: it cost more than the
+        // rest of the parse).
+        var ascii = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                if ascii {
+                    index += 1
+                    return String(decoding: slice, as: UTF8.self)
+                }
                 guard let text = String(validating: slice, as: UTF8.self) else {
                     index = start
                     throw error(.invalidUTF8)
@@ -134,6 +144,7 @@ public struct JSONParser {
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error(.controlCharacterInString) }
+            if byte >= 0x80 { ascii = false }
             index += 1
         }
         var scratch = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))

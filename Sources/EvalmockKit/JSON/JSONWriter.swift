@@ -28,7 +28,17 @@ public enum JSONWriter {
             }
             out.append(UInt8(ascii: "]"))
         case .object(let object):
-            writeObject(object.lazy.map { ($0.key, $0.value) }, into: &out)
+            // By position in the keys and values, not through `writeObject`'s (key, value)
+            // pairs: each pair was a copy of the value, retained and released.
+            out.append(UInt8(ascii: "{"))
+            let keys = object.keys, values = object.values
+            for index in 0..<keys.count {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                writeString(keys[index], into: &out)
+                out.append(UInt8(ascii: ":"))
+                write(values[index], into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
         }
     }
 

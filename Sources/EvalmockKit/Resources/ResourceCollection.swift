@@ -127,9 +127,21 @@ public final class ResourceCollection {
     /// when its kind computes none (a create's answer, on the hot path, builds no new object).
     public func encoded(_ resource: ResourceStore.Stored) throws -> [UInt8] {
         guard kinds[resource.kind]?.hooks.render == nil else { return JSONWriter.encode(.object(try render(resource))) }
+        let anonymous = shape(resource.kind).anonymous
+        if let text = resource.documentText {
+            // The stored text `{…}` with `"id":…` put first: what writing the members below gives.
+            if anonymous { return text }
+            var out: [UInt8] = []
+            out.reserveCapacity(text.count + resource.id.utf8.count + 8)
+            out.append(contentsOf: #"{"id":"#.utf8)
+            JSONWriter.writeString(resource.id, into: &out)
+            if text.count > 2 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: text.dropFirst())
+            return out
+        }
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        let id: [(String, JSONValue)] = shape(resource.kind).anonymous ? [] : [("id", .string(resource.id))]
+        let id: [(String, JSONValue)] = anonymous ? [] : [("id", .string(resource.id))]
         JSONWriter.writeObject(id + resource.document.lazy.map { ($0.key, $0.value) }, into: &out)
         return out
     }
@@ -302,7 +314,7 @@ public final class ResourceCollection {
 
     /// The 2xx status the document gives the operation (201 for most creates).
     public static func successStatus(_ operation: OperationDefinition) -> Int {
-        operation.responseSchemas.keys.compactMap(Int.init).filter { (200..<300).contains($0) }.min() ?? 200
+        operation.successStatus
     }
 
     private func placeholder(_ kind: ResourceKind) -> JSONValue.JSONObject {

@@ -2,7 +2,9 @@
 /// with, where it hangs, how its ids are made, which of the document's operations act on it
 /// generically, and hooks for the rules the service applies beyond storing what it was sent.
 /// `ResourceCollection` checks every declaration against the document at start-up.
-public struct ResourceKind {
+/// An immutable class: each request's handler looks its kind up and hands it on, and each
+/// copy of it as a struct retained its strings and hooks.
+public final class ResourceKind {
     /// How a new resource's id is made.
     public enum IDScheme {
         /// The store's row sequence as decimal text (`"1"`, `"2"`, …): never reused.
@@ -67,8 +69,8 @@ public struct ResourceKind {
     public let parent: Parent?
     /// The order its list operation answers in (Scorecard lists runs newest first).
     public let listOrder: ResourceStore.Order
-    public var operations: Operations
-    public var hooks: ResourceHooks
+    public let operations: Operations
+    public let hooks: ResourceHooks
 
     public init(name: String, label: String, schema: String, idParameter: String, ids: IDScheme, parent: Parent? = nil,
                 listOrder: ResourceStore.Order = .oldestFirst, operations: Operations, hooks: ResourceHooks = ResourceHooks()) {

@@ -22,28 +22,45 @@ public final class ResourceStore {
         public let id: String
         public let parentId: String?
         public let key: String?
-        public var document: JSONValue.JSONObject
+        public var document: JSONValue.JSONObject {
+            didSet { documentText = nil }
+        }
+        /// `document` as the JSON text just written to its row, while `document` is unchanged:
+        /// a create's answer is this text with the id put in front, not a second encoding.
+        public private(set) var documentText: [UInt8]?
+
+        init(seq: Int64, kind: String, id: String, parentId: String?, key: String?, document: JSONValue.JSONObject,
+             documentText: [UInt8]? = nil) {
+            self.seq = seq
+            self.kind = kind
+            self.id = id
+            self.parentId = parentId
+            self.key = key
+            self.document = document
+            self.documentText = documentText
+        }
     }
 
-    /// The statements of every request, written once: building their text per call (the table
-    /// name interpolated) cost an allocation and a longer hash each time.
-    private let insertSQL: String
-    private let existsSQL: String
-    private let findSQL: String
-    private let updateSQL: String
+    /// The statements of every request, written once and held prepared: building their text
+    /// per call (the table name interpolated) cost an allocation, and finding it in the
+    /// database's cache a hash of the text, each time.
+    private let insertSQL: HeldStatement
+    private let existsSQL: HeldStatement
+    private let findSQL: HeldStatement
+    private let updateSQL: HeldStatement
 
     public init(database: SQLiteDatabase, table: String) {
         precondition(table.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "a table name from code")
         self.database = database
         self.table = table
-        insertSQL = """
+        insertSQL = HeldStatement("""
             INSERT INTO \(table) (seq, kind, id, parent_kind, parent_id, key, document)
             SELECT n, ?1, COALESCE(?2, CAST(n AS TEXT)), ?3, ?4, ?5, ?6
             FROM (SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '\(table)'), 0) + 1 AS n)
-            """
-        existsSQL = "SELECT 1 FROM \(table) WHERE kind = ?1 AND id = ?2"
-        findSQL = "SELECT seq, kind, id, parent_id, key, document FROM \(table) WHERE kind = ?1 AND id = ?2"
-        updateSQL = "UPDATE \(table) SET document = ?1 WHERE kind = ?2 AND id = ?3"
+            """)
+        existsSQL = HeldStatement("SELECT 1 FROM \(table) WHERE kind = ?1 AND id = ?2")
+        findSQL = HeldStatement("SELECT seq, kind, id, parent_id, key, document FROM \(table) WHERE kind = ?1 AND id = ?2")
+        updateSQL = HeldStatement("UPDATE \(table) SET document = ?1 WHERE kind = ?2 AND id = ?3")
     }
 
     /// The migration that creates an API's resource table.
@@ -94,13 +111,14 @@ public final class ResourceStore {
 
     private func insertOnce(kind: String, id: String?, parent: (kind: String, id: String)?, key: String?,
                             document: JSONValue.JSONObject) throws -> Stored {
+        let text = JSONWriter.encode(.object(document))
         try database.statement(insertSQL).execute([
                 .text(kind), id.map(SQLiteValue.text) ?? .null,
                 parent.map { .text($0.kind) } ?? .null, parent.map { .text($0.id) } ?? .null,
-                key.map(SQLiteValue.text) ?? .null, .text(JSONWriter.encodeString(.object(document))),
+                key.map(SQLiteValue.text) ?? .null, .utf8Text(text),
             ])
         let seq = database.lastInsertRowID
-        return Stored(seq: seq, kind: kind, id: id ?? String(seq), parentId: parent?.id, key: key, document: document)
+        return Stored(seq: seq, kind: kind, id: id ?? String(seq), parentId: parent?.id, key: key, document: document, documentText: text)
     }
 
     /// Replaces a resource's document (its id, parent and key stay).
@@ -129,7 +147,9 @@ public final class ResourceStore {
     // MARK: - Reading
 
     public func find(kind: String, id: String) throws -> Stored? {
-        try first(findSQL, [.text(kind), .text(id)])
+        var found: Stored?
+        try database.statement(findSQL).query([.text(kind), .text(id)]) { row in found = try Self.resource(row) }
+        return found
     }
 
     public func exists(kind: String, id: String) throws -> Bool {

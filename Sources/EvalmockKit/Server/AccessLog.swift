@@ -29,15 +29,15 @@ public struct AccessLog: Sendable {
         line.reserveCapacity(96 + path.utf8.count)
         switch format {
         case .text:
-            line.append(contentsOf: Timestamp.nowISO8601().utf8)
-            line.append(contentsOf: " info request method=".utf8)
-            line.append(contentsOf: method.utf8)
-            line.append(contentsOf: " ms=".utf8)
-            line.append(contentsOf: ms.utf8)
-            line.append(contentsOf: " path=".utf8)
-            line.append(contentsOf: path.utf8)
-            line.append(contentsOf: " status=".utf8)
-            line.append(contentsOf: statusText.utf8)
+            Self.append(Timestamp.nowISO8601(), to: &line)
+            Self.append(" info request method=", to: &line)
+            Self.append(method, to: &line)
+            Self.append(" ms=", to: &line)
+            Self.append(ms, to: &line)
+            Self.append(" path=", to: &line)
+            Self.append(path, to: &line)
+            Self.append(" status=", to: &line)
+            Self.append(statusText, to: &line)
         case .json:
             JSONWriter.writeObject([
                 ("ts", .string(Timestamp.nowISO8601())), ("level", .string("info")), ("msg", .string("request")),
@@ -50,4 +50,14 @@ public struct AccessLog: Sendable {
     }
 
     public func flush() { output.flush() }
+
+    // Copied as blocks of bytes: appending a String's UTF-8 view went byte by byte.
+    private static func append(_ text: StaticString, to line: inout [UInt8]) {
+        text.withUTF8Buffer { line.append(contentsOf: $0) }
+    }
+
+    private static func append(_ text: String, to line: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { line.append(contentsOf: $0) }
+    }
 }

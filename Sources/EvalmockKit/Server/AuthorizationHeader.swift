@@ -7,10 +7,18 @@ public struct AuthorizationHeader: Sendable {
 
     public init?(_ request: HTTPRequest) {
         guard let header = request.headers["Authorization"] else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2 else { return nil }
-        scheme = parts[0].lowercased()
-        credential = String(parts[1]).trimmingWhitespace()
+        // As `split(separator: " ", maxSplits: 1)` splits it, over the bytes (splitting the
+        // Characters cost more than the rest of authentication): leading spaces skipped, the
+        // scheme up to the next space, the credential whatever follows that space, if anything.
+        let bytes = header.utf8
+        let space = UInt8(ascii: " ")
+        guard let schemeStart = bytes.firstIndex(where: { $0 != space }),
+              let schemeEnd = bytes[schemeStart...].firstIndex(of: space) else { return nil }
+        let rest = bytes[bytes.index(after: schemeEnd)...]
+        guard !rest.isEmpty else { return nil }
+        let rawScheme = Substring(bytes[schemeStart..<schemeEnd])
+        scheme = rawScheme.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? rawScheme.lowercased() : String(rawScheme)
+        credential = String(Substring(rest)).trimmingWhitespace()
     }
 
     /// The token of `Authorization: Bearer <token>`, if that is what the request carries.

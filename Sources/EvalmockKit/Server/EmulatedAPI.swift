@@ -1,6 +1,10 @@
 /// What a handler gets: the request, its validated input, who is calling, and where the
 /// request came in.
-public struct OperationContext {
+///
+/// A class, and immutable: a handler's drafts and closures hold it, and each copy of it as a
+/// struct (a request, its headers, body and parsed input) retained and released a dozen
+/// references.
+public final class OperationContext {
     public let request: HTTPRequest
     /// Path, query and body as the validator typed them; query parameters the request left out
     /// have the document's defaults, so handlers restate none.
@@ -8,9 +12,18 @@ public struct OperationContext {
     public let operation: OperationDefinition
     /// The prefix the request came in under (`/api/v2`, or `""` at the root), for answers
     /// that hold URLs back into the same API, e.g. an upload URL.
-    public var mountPrefix: String = ""
+    public let mountPrefix: String
     /// The caller the auth step accepted.
-    public var caller = Caller(credential: "")
+    public let caller: Caller
+
+    public init(request: HTTPRequest, input: OperationInput, operation: OperationDefinition, mountPrefix: String = "",
+                caller: Caller = Caller(credential: "")) {
+        self.request = request
+        self.input = input
+        self.operation = operation
+        self.mountPrefix = mountPrefix
+        self.caller = caller
+    }
 
     public var body: JSONValue { input.body ?? .null }
     public func pathParameter(_ name: String) -> String { input.pathParameters[name] ?? "" }

@@ -7,7 +7,9 @@ import Logging
 ///
 /// It knows nothing of any one API: everything specific comes from `EmulatedAPI`.
 public final class RequestPipeline {
-    private struct Route {
+    /// A class: a route match hands it on several times per request, and each copy of it as a
+    /// struct retained every reference it holds.
+    private final class Route {
         let api: EmulatedAPI
         let operation: OperationDefinition
         let handler: OperationHandler?
@@ -16,6 +18,16 @@ public final class RequestPipeline {
         /// The published document alone, which is what `--lenient` holds a body to.
         let publishedValidator: OperationInputValidator?
         let mountPrefix: String
+
+        init(api: EmulatedAPI, operation: OperationDefinition, handler: OperationHandler?, validator: OperationInputValidator,
+             publishedValidator: OperationInputValidator?, mountPrefix: String) {
+            self.api = api
+            self.operation = operation
+            self.handler = handler
+            self.validator = validator
+            self.publishedValidator = publishedValidator
+            self.mountPrefix = mountPrefix
+        }
     }
 
     /// What a path leads to: one of the document's operations, or one of the API's raw routes.

@@ -9,7 +9,12 @@ public final class SQLiteDatabase {
     let connection: OpaquePointer
     private var statements: [String: Statement] = [:]
 
+    /// Before the first open: see the shim. Each connection is used by one thread at a time
+    /// (`SQLITE_OPEN_NOMUTEX`), which this does not change.
+    private static let configureOnce: Void = { _ = evalmock_sqlite3_disable_memory_statistics() }()
+
     public init(path: String) throws(SQLiteError) {
+        Self.configureOnce
         var connection: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &connection, flags, nil)
@@ -38,6 +43,7 @@ public final class SQLiteDatabase {
 
     deinit {
         statements.removeAll()
+        for held in [begin, commit, savepoint, release] { held.prepared = nil }
         sqlite3_close_v2(connection)
     }
 
@@ -60,6 +66,21 @@ public final class SQLiteDatabase {
         return statement
     }
 
+    /// The prepared statement for `held`, which keeps it: the statements of every request are
+    /// found without hashing their text (a few hundred bytes each) in the cache above.
+    public func statement(_ held: HeldStatement) throws(SQLiteError) -> Statement {
+        if let prepared = held.prepared, held.database === self { return prepared }
+        let prepared = try statement(held.sql)
+        held.prepared = prepared
+        held.database = self
+        return prepared
+    }
+
+    private let begin = HeldStatement("BEGIN IMMEDIATE")
+    private let commit = HeldStatement("COMMIT")
+    private let savepoint = HeldStatement("SAVEPOINT request")
+    private let release = HeldStatement("RELEASE request")
+
     /// Runs `body` in one transaction: all of it is committed, or none of it.
     /// Group commit: when on, `transaction` does not commit; it runs inside one open group
     /// transaction (as a savepoint, so a failing body still undoes only its own writes), and
@@ -73,7 +94,7 @@ public final class SQLiteDatabase {
         guard hasOpenGroup else { return }
         hasOpenGroup = false
         do {
-            try statement("COMMIT").execute()
+            try statement(commit).execute()
         } catch {
             try? statement("ROLLBACK").execute()
             throw error
@@ -87,10 +108,10 @@ public final class SQLiteDatabase {
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         if groupsCommits { return try inGroup(body) }
         if sqlite3_get_autocommit(connection) == 0 { return try inSavepoint(body) }
-        try statement("BEGIN IMMEDIATE").execute()
+        try statement(begin).execute()
         do {
             let result = try body()
-            try statement("COMMIT").execute()
+            try statement(commit).execute()
             return result
         } catch {
             try? statement("ROLLBACK").execute()
@@ -117,17 +138,17 @@ public final class SQLiteDatabase {
 
     private func inGroup<T>(_ body: () throws -> T) throws -> T {
         if !hasOpenGroup {
-            try statement("BEGIN IMMEDIATE").execute()
+            try statement(begin).execute()
             hasOpenGroup = true
         }
         return try inSavepoint(body)
     }
 
     private func inSavepoint<T>(_ body: () throws -> T) throws -> T {
-        try statement("SAVEPOINT request").execute()
+        try statement(savepoint).execute()
         do {
             let result = try body()
-            try statement("RELEASE request").execute()
+            try statement(release).execute()
             return result
         } catch {
             try? statement("ROLLBACK TO request").execute()
@@ -146,4 +167,16 @@ extension SQLiteError {
         self.message = message
         self.context = context
     }
+}
+
+/// SQL that keeps its prepared statement once a database has prepared it (see
+/// `SQLiteDatabase.statement(_:)`). Used with another database, it is prepared there instead.
+public final class HeldStatement {
+    public let sql: String
+    fileprivate var prepared: Statement?
+    /// Weak, and compared by identity: a database opened later at a freed one's address is
+    /// not taken for it.
+    fileprivate weak var database: SQLiteDatabase?
+
+    public init(_ sql: String) { self.sql = sql }
 }

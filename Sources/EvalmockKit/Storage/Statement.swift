@@ -9,6 +9,9 @@ public enum SQLiteValue: Sendable, Equatable {
     case integer(Int64)
     case double(Double)
     case text(String)
+    /// Text given as its UTF-8 bytes (a JSON text just written), bound without first making a
+    /// String of it, which would check the bytes once more.
+    case utf8Text([UInt8])
 }
 
 /// A prepared statement. It owns its `sqlite3_stmt`, is reset before every use and finalized
@@ -73,6 +76,13 @@ public final class Statement {
                 // In place for a native string; a bridged one is made native first.
                 code = text.withUTF8 { buffer in
                     sqlite3_bind_text(handle, index, buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(buffer.count), SQLITE_TRANSIENT)
+                }
+            case .utf8Text(let bytes):
+                code = bytes.withUnsafeBufferPointer { buffer in
+                    // SQLite binds a nil pointer as NULL: no bytes are the empty text.
+                    guard let start = buffer.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, SQLITE_TRANSIENT) }
+                    return sqlite3_bind_text(handle, index, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self),
+                                             Int32(buffer.count), SQLITE_TRANSIENT)
                 }
             }
             guard code == SQLITE_OK else { throw SQLiteError(code: code, connection: connection, context: "bind \(index) in \(sql)") }

@@ -11,6 +11,17 @@ public enum Timestamp {
         return text(parts, fraction: nanoseconds / 1_000_000, digits: 3, suffix: "Z")
     }
 
+    /// The clock now, to be written later with `iso8601(_:)` (or never, if it is not needed).
+    public static func instant() -> timespec { realtime() }
+
+    /// `instant` as `nowISO8601()` would have written it then.
+    public static func iso8601(_ instant: timespec) -> String {
+        var seconds = time_t(instant.tv_sec)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return text(parts, fraction: Int(instant.tv_nsec) / 1_000_000, digits: 3, suffix: "Z")
+    }
+
     /// `2025-02-06T00:05:50.146678`: UTC without a zone and with microseconds, as Python's
     /// `datetime.isoformat()` writes the naive datetimes of FastAPI services.
     public static func nowNaiveMicroseconds() -> String {

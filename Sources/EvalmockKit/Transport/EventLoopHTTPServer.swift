@@ -334,6 +334,8 @@ public final class EventLoopHTTPServer {
 
     private static func headers(_ input: UnsafeMutablePointer<evkeyvalq>) -> HTTPHeaders {
         var headers = HTTPHeaders()
+        // A client's usual few fields without growing the list field by field.
+        headers.reserveCapacity(8)
         var field = input.pointee.tqh_first
         while let current = field {
             if let key = current.pointee.key, let value = current.pointee.value {

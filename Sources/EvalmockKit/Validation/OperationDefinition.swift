@@ -34,6 +34,9 @@ public struct OperationDefinition: @unchecked Sendable {
         /// The statuses whose answer is raw bytes, with the media type the document gives them
         /// (`application/octet-stream`).
         public var rawResponses: [String: String] = [:]
+        /// The lowest 2xx status among `responseSchemas` (201 for most creates), else 200:
+        /// what a success answers. Set once the rules are compiled, not looked up per request.
+        public internal(set) var successStatus = 200
     }
 
     public let operationId: String
@@ -58,6 +61,7 @@ public struct OperationDefinition: @unchecked Sendable {
     public var responseSchemas: [String: CompiledSchema] { rules.value.responseSchemas }
     public var jsonLinesResponses: Set<String> { rules.value.jsonLinesResponses }
     public var rawResponses: [String: String] { rules.value.rawResponses }
+    public var successStatus: Int { rules.value.successStatus }
     /// Why the operation's part of the document could not be read (its rules then constrain
     /// nothing, and the pipeline answers its requests with a 500 rather than a silent fake).
     public var loadError: String? { rules.error }
@@ -93,6 +97,7 @@ final class LazyRules: @unchecked Sendable {
         var rules = OperationDefinition.Rules()
         do {
             rules = try compile!()
+            rules.successStatus = rules.responseSchemas.keys.compactMap(Int.init).filter { (200..<300).contains($0) }.min() ?? 200
         } catch {
             failure = String(describing: error)
         }

@@ -25,16 +25,18 @@ public struct OperationInputValidator: Sendable {
 
     public func validate(_ request: HTTPRequest, pathParameters: [String: String], for operation: OperationDefinition) -> Result<OperationInput, ValidationFailure> {
         var issues: [ValidationIssue] = []
+        // Once: each of the operation's accessors takes the rules' lock and copies them.
+        let rules = operation.rules.value
 
-        for rule in operation.pathParameters {
+        for rule in rules.pathParameters {
             guard let raw = pathParameters[rule.name] else { continue }
             let value = coerce([raw], to: rule.schema)
             issues += schemaValidator.validate(value, against: rule.schema, at: [.key("path"), .key(rule.name)])
         }
 
         var query: [String: JSONValue] = [:]
-        let items = request.queryItems
-        for rule in operation.queryParameters {
+        let items = rules.queryParameters.isEmpty ? [] : request.queryItems
+        for rule in rules.queryParameters {
             let raw = items.filter { $0.name == rule.name }.map(\.value)
             if raw.isEmpty {
                 if rule.required {
@@ -53,12 +55,12 @@ public struct OperationInputValidator: Sendable {
         var files: [String: FormPart] = [:]
         // Whether the body validated only through a lax coercion (then it is converted below).
         var bodyWasCoerced = true
-        if let rule = operation.body, rule.encoding == .multipartForm {
+        if let rule = rules.body, rule.encoding == .multipartForm {
             let parsed = form(request, rule.schema)
             body = .object(parsed.fields)
             files = parsed.files
             issues += parsed.issues
-        } else if let rule = operation.body {
+        } else if let rule = rules.body {
             if request.body.allSatisfy(Self.isWhitespace) {
                 // OpenAPI bodies are optional unless marked required, but an object schema that
                 // not even `{}` satisfies (required properties, or a union whose every branch
@@ -88,7 +90,7 @@ public struct OperationInputValidator: Sendable {
         }
 
         if !issues.isEmpty { return .failure(ValidationFailure(issues: issues)) }
-        if schemaValidator.coercion == .pydanticLax, bodyWasCoerced, let parsed = body, let rule = operation.body, rule.encoding == .json {
+        if schemaValidator.coercion == .pydanticLax, bodyWasCoerced, let parsed = body, let rule = rules.body, rule.encoding == .json {
             body = PydanticLaxConversion().convert(parsed, rule.schema)
         }
         return .success(OperationInput(pathParameters: pathParameters, query: query, body: body, files: files))
