@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Scale GP (`openapi/scale-gp.json`), the EGP API v4 that the `scale-gp` SDK calls. It is a
 /// FastAPI service: pydantic's lax validation and FastAPI's `{"detail": ...}` errors.
 public final class ScaleGPAPI: EmulatedAPI {
@@ -32,9 +33,10 @@ public final class ScaleGPAPI: EmulatedAPI {
             clock: Timestamp.nowPydanticUTC
         )
         testCaseResultHistory = TestCaseResultHistoryHandlers(results: testCaseResults, history: history)
-        resources = ResourceCollection(store: ResourceStore(database: database, table: ScaleGPResources.table),
-                                       specification: specification, lenient: environment.lenient,
-                                       paging: PageNumberPaging(), deleted: ScaleGPResources.deleted)
+        resources = ResourceCollection(
+            store: ResourceStore(database: database, table: ScaleGPResources.table),
+            specification: specification, lenient: environment.lenient,
+            paging: PageNumberPaging(), deleted: ScaleGPResources.deleted)
         var specific: [String: OperationHandler] = [:]
         let results = testCaseResults.store
         for area in [ScaleGPDatasets.declare, ScaleGPApplications.declare, { try ScaleGPEvaluations.declare($0, results: results) }] {

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Who is calling: the identity behind an API key, and the account a request acts in.
 ///
 /// The service resolves a key to a user and that user's default account. evalmock has no

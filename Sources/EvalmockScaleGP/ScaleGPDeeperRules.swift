@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// What the Scale GP service checks beyond its published document.
 ///
 /// The published request schemas type `test_case_evaluation_data` as a free-form object; the

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Ids of results and evaluation datasets: lower-case UUIDs. The document says only "string"
 /// (its examples are `<string>`); evalmock makes them UUIDv7, time-ordered, so that the unique
 /// index on `id` grows at its end. Random (v4) ids scattered a 1,000-item batch's inserts over

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Scale GP's v4 resources around an evaluation (evaluation datasets and their versions and
 /// test cases, questions, question sets, evaluation configs, application specs and variants,
 /// evaluations), stored by the resource layer in `scale_gp_resources` and paged by number.
@@ -37,7 +38,8 @@ enum ScaleGPResources {
 
     static func complete(_ draft: inout ResourceDraft, kind: ResourceKind) {
         guard draft.collection.lenient, let schema = draft.collection.specification.componentSchema(kind.schema),
-              case .object(let completed) = SchemaCompletion().complete(.object(draft.document), against: schema) else { return }
+            case .object(let completed) = SchemaCompletion().complete(.object(draft.document), against: schema)
+        else { return }
         draft.document = completed
     }
 
@@ -51,10 +53,12 @@ enum ScaleGPResources {
         complete(&draft, kind: kind)
     }
 
-    static func hooks(_ name: String,
-                      willCreate: ((inout ResourceDraft) throws -> Void)? = nil,
-                      willUpdate: ((inout ResourceDraft) throws -> Void)? = nil,
-                      render: ((inout JSONValue.JSONObject, ResourceStore.Stored, ResourceCollection) throws -> Void)? = nil) -> ResourceHooks {
+    static func hooks(
+        _ name: String,
+        willCreate: ((inout ResourceDraft) throws -> Void)? = nil,
+        willUpdate: ((inout ResourceDraft) throws -> Void)? = nil,
+        render: ((inout JSONValue.JSONObject, ResourceStore.Stored, ResourceCollection) throws -> Void)? = nil
+    ) -> ResourceHooks {
         ResourceHooks(
             willCreate: { draft in
                 stamp(&draft, kind: draft.collection.kind(name))

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// What `/_evalmock/reset`, export and the health inventory see of Scale GP: evaluations, their
 /// test case results and the versions a PATCH replaced. An evaluation goes with its results and
 /// their versions.
@@ -21,6 +22,11 @@ extension ScaleGPAPI: StatefulAPI {
     /// An evaluation: its results and their versions, and the v4 evaluation resource with what
     /// belongs to it.
     public var resetScopes: [ResetScope] {
-        [ResetScope(name: "evaluation", rows: [.matching(table: "scale_gp_evaluations", column: "id")] + resources.store.resetScope("evaluation", kind: "evaluation").rows)]
+        [
+            ResetScope(
+                name: "evaluation",
+                rows: [.matching(table: "scale_gp_evaluations", column: "id")]
+                    + resources.store.resetScope("evaluation", kind: "evaluation").rows)
+        ]
     }
 }

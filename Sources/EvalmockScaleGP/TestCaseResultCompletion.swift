@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// `--lenient` mode's completion of Scale GP results: a stored result is made to validate
 /// against `TestCaseResultResponse` (the response schema of every result answer), so a client
 /// with strict response validation parses it. Used for results whose evaluation data failed the

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Builds the `TestCaseResultResponse` objects evalmock stores and answers with.
 ///
 /// Which members exist and their order come from the document's response schemas (pydantic

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// The test case result operations of Scale GP: batch and single create, list, retrieve, update.
 struct TestCaseResultHandlers {
     let store: TestCaseResultStore
@@ -111,8 +112,9 @@ struct TestCaseResultHandlers {
         let evaluationId = context.pathParameter("evaluation_id")
         let now = clock()
         let datasetId = try store.evaluationDatasetId(evaluationId: evaluationId, now: now)
-        return TestCaseResultDocument.Origin(id: id, evaluationId: evaluationId, evaluationDatasetId: datasetId,
-                                             caller: ScaleGPCaller(context), now: now)
+        return TestCaseResultDocument.Origin(
+            id: id, evaluationId: evaluationId, evaluationDatasetId: datasetId,
+            caller: ScaleGPCaller(context), now: now)
     }
 
     private static func views(_ context: OperationContext) -> [String] {

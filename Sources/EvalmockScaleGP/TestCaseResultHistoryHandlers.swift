@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Scale GP's history of test case results: the `num`-th version of one result, and the
 /// `num`-th versions of all results of an evaluation. Version 1 is a result as created and each
 /// PATCH adds the next (see `TestCaseResultHistoryStore`).

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// The versions of Scale GP test case results, for the history endpoints.
 ///
 /// A result's current state is its version `version` (a column of the results table: 1 as
@@ -20,25 +21,29 @@ final class TestCaseResultHistoryStore {
     /// Keeps a version under `num`. A version a PATCH replaced takes the place of a version
     /// `--lenient` mode made up under the same number: the real history wins.
     func keep(_ document: JSONValue.JSONObject, num: String) throws {
-        try database.statement("INSERT OR REPLACE INTO scale_gp_test_case_result_versions (result_id, evaluation_id, account_id, num, document) VALUES (?, ?, ?, ?, ?)")
-            .execute([
-                .text(document["id"]?.stringValue ?? ""),
-                .text(document["evaluation_id"]?.stringValue ?? ""),
-                .text(document["account_id"]?.stringValue ?? ""),
-                .text(num),
-                .text(JSONWriter.encodeString(.object(document))),
-            ])
+        try database.statement(
+            "INSERT OR REPLACE INTO scale_gp_test_case_result_versions (result_id, evaluation_id, account_id, num, document) VALUES (?, ?, ?, ?, ?)"
+        )
+        .execute([
+            .text(document["id"]?.stringValue ?? ""),
+            .text(document["evaluation_id"]?.stringValue ?? ""),
+            .text(document["account_id"]?.stringValue ?? ""),
+            .text(num),
+            .text(JSONWriter.encodeString(.object(document))),
+        ])
     }
 
     /// The `num`-th version of a result of an evaluation: its current state or a kept version.
     func find(evaluationId: String, resultId: String, num: String) throws -> JSONValue.JSONObject? {
         var found: JSONValue.JSONObject?
-        try database.statement("""
+        try database.statement(
+            """
             SELECT document FROM scale_gp_test_case_results WHERE id = ?1 AND evaluation_id = ?2 AND CAST(version AS TEXT) = ?3
             UNION ALL
             SELECT document FROM scale_gp_test_case_result_versions WHERE result_id = ?1 AND evaluation_id = ?2 AND num = ?3
             LIMIT 1
-            """).query([.text(resultId), .text(evaluationId), .text(num)]) { row in found = try TestCaseResultStore.document(row) }
+            """
+        ).query([.text(resultId), .text(evaluationId), .text(num)]) { row in found = try TestCaseResultStore.document(row) }
         return found
     }
 

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// A result's members by their place in the response schema: read, set and settled by
 /// position, and written as JSON in that order in one pass.
 ///

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Page pagination of Scale GP's test case results: `page` and `limit` as every paged list reads
 /// them (`PageNumberPaging`, with the document's defaults), an optional `account_id` filter, and
 /// the page object the SDK reads, in the members' order the service answers.

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Scale GP evaluations and their test case results in SQLite.
 ///
 /// Every write runs inside one transaction (with group commit, a savepoint in the iteration's
@@ -32,10 +33,12 @@ final class TestCaseResultStore {
     /// list before any are posted; a dataset id, once known, replaces the one made up for it.
     func link(evaluationId: String, datasetId: String?, now: String) throws {
         if let datasetId {
-            try database.statement("""
+            try database.statement(
+                """
                 INSERT INTO scale_gp_evaluations (id, evaluation_dataset_id, created_at) VALUES (?1, ?2, ?3)
                 ON CONFLICT(id) DO UPDATE SET evaluation_dataset_id = excluded.evaluation_dataset_id
-                """).execute([.text(evaluationId), .text(datasetId), .text(now)])
+                """
+            ).execute([.text(evaluationId), .text(datasetId), .text(now)])
         } else {
             _ = try evaluationDatasetId(evaluationId: evaluationId, now: now)
         }
@@ -44,10 +47,12 @@ final class TestCaseResultStore {
     /// How many test cases of an evaluation have a COMPLETED result, and when the last did.
     func completion(evaluationId: String) throws -> (testCases: Int, lastCompletedAt: String?) {
         var found: (Int, String?) = (0, nil)
-        try database.statement("""
+        try database.statement(
+            """
             SELECT COUNT(DISTINCT json_extract(document, '$.test_case_id')), MAX(json_extract(document, '$.completed_at'))
             FROM scale_gp_test_case_results WHERE evaluation_id = ?1 AND json_extract(document, '$.label_status') = 'COMPLETED'
-            """).query([.text(evaluationId)]) { row in found = (Int(row.int(0)), row.text(1)) }
+            """
+        ).query([.text(evaluationId)]) { row in found = (Int(row.int(0)), row.text(1)) }
         return found
     }
 

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// The `view` query parameter of list and retrieve asks for related entities to be embedded.
 ///
 /// evalmock stores no annotation results, audit tasks or metrics, so those views are present

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Scorecard's v1 API (`openapi/scorecard-v1.json`): runs and their testrecords, served at the
 /// document's own paths (`/v1/...`) as the `scorecard-ai` 1.x client calls them.
 public final class ScorecardV1API: EmulatedAPI, FixtureLoading {

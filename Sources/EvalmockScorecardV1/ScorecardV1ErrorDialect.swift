@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// The errors of Scorecard's v1 service, a FastAPI application: request validation, unknown
 /// routes and methods are FastAPI's own `{"detail": ...}` answers; authentication, permission and
 /// lookup failures are the service's `{error, error_description, status_code}` bodies, which the
@@ -9,11 +10,13 @@ struct ScorecardV1ErrorDialect: ErrorDialect {
     /// The texts are the defaults of the service's published error models, typo included
     /// ("requsted"): a client comparing messages sees what the real service sends.
     static func serviceError(_ status: Int, error: String, description: String) -> HTTPResponse {
-        .json(status, .object([
-            "error": .string(error),
-            "error_description": .string(description),
-            "status_code": .int(status),
-        ]))
+        .json(
+            status,
+            .object([
+                "error": .string(error),
+                "error_description": .string(description),
+                "status_code": .int(status),
+            ]))
     }
 
     func unauthorized() -> HTTPResponse {
@@ -34,7 +37,9 @@ struct ScorecardV1ErrorDialect: ErrorDialect {
     func conflict(_ message: String) -> HTTPResponse { fastAPI.conflict(message) }
     func validationFailed(_ issues: [ValidationIssue]) -> HTTPResponse { fastAPI.validationFailed(issues) }
     func notFound(method: String, path: String) -> HTTPResponse { fastAPI.notFound(method: method, path: path) }
-    func methodNotAllowed(method: String, path: String, allowed: [String]) -> HTTPResponse { fastAPI.methodNotAllowed(method: method, path: path, allowed: allowed) }
+    func methodNotAllowed(method: String, path: String, allowed: [String]) -> HTTPResponse {
+        fastAPI.methodNotAllowed(method: method, path: path, allowed: allowed)
+    }
     func payloadTooLarge(limit: Int) -> HTTPResponse { fastAPI.payloadTooLarge(limit: limit) }
     func malformedRequest(_ problem: String) -> HTTPResponse { fastAPI.malformedRequest(problem) }
     func limitExceeded(_ limit: ExceededLimit) -> HTTPResponse { fastAPI.limitExceeded(limit) }

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Reads Scorecard v1 fixture files: `{"runs": [Run…], "testrecords": [Testrecord…]}`, each
 /// item written as the API returns it (see the README). Items are checked against the
 /// document's `Run` and `Testrecord` schemas, so a fixture can only hold what the service
@@ -24,12 +25,17 @@ struct ScorecardV1Fixtures {
         do {
             try store.upsertFixtures(runs: runs, testrecords: testrecords)
         } catch let missing as ScorecardV1Store.MissingRun {
-            throw FixtureError(path: missing.source, reason: "run_id \(JSONWriter.encodeString(missing.runId)) is not a run of the fixtures or the database")
+            throw FixtureError(
+                path: missing.source,
+                reason: "run_id \(JSONWriter.encodeString(missing.runId)) is not a run of the fixtures or the database")
         }
-        return "\(runs.count) run\(runs.count == 1 ? "" : "s"), \(testrecords.count) testrecord\(testrecords.count == 1 ? "" : "s") from \(files.count) file\(files.count == 1 ? "" : "s")"
+        return
+            "\(runs.count) run\(runs.count == 1 ? "" : "s"), \(testrecords.count) testrecord\(testrecords.count == 1 ? "" : "s") from \(files.count) file\(files.count == 1 ? "" : "s")"
     }
 
-    private func items(_ value: JSONValue?, named member: String, table: ScorecardV1Table, schema name: String, in file: FixtureFile) throws -> [JSONValue.JSONObject] {
+    private func items(_ value: JSONValue?, named member: String, table: ScorecardV1Table, schema name: String, in file: FixtureFile) throws
+        -> [JSONValue.JSONObject]
+    {
         guard let value else { return [] }
         guard case .array(let elements) = value else {
             throw FixtureError(path: file.path, reason: "\"\(member)\" must be an array")

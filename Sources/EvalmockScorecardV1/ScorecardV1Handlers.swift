@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// The v1 run and testrecord operations, as the `scorecard-ai` 1.x client calls them. Input has
 /// been validated against `openapi/scorecard-v1.json` before a handler runs.
 struct ScorecardV1Handlers {
@@ -39,7 +40,8 @@ struct ScorecardV1Handlers {
 
     func readTestrecord(_ context: OperationContext) throws -> HTTPResponse {
         guard let runId = Self.pathId(context, "run_id"), let id = Self.pathId(context, "testrecord_id"),
-              let testrecord = try store.testrecord(runId: runId, id: id) else {
+            let testrecord = try store.testrecord(runId: runId, id: id)
+        else {
             throw Self.notFound(context, "testrecord_id")
         }
         return .json(200, .object(testrecord))

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// What `/_evalmock/reset`, export and the health inventory see of Scorecard v1. A run goes
 /// with its testrecords; the id is bound as text and compared as an integer (column affinity).
 extension ScorecardV1API: StatefulAPI {

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Runs and testrecords of Scorecard v1 in SQLite. Every write is one transaction (with group
 /// commit, a savepoint in the iteration's shared transaction, whose commit the response waits
 /// for), and what a method returns is read back from the database, so a response only ever
@@ -51,20 +52,24 @@ final class ScorecardV1Store {
             guard var current = try run(id: id) else { return nil }
             let previous = current["status"]?.stringValue
             let now = JSONValue.string(clock())
-            for (phase, start, end) in [("running_execution", "execution_start_time", "execution_end_time"),
-                                        ("running_scoring", "scoring_start_time", "scoring_end_time")] where previous != status {
+            for (phase, start, end) in [
+                ("running_execution", "execution_start_time", "execution_end_time"),
+                ("running_scoring", "scoring_start_time", "scoring_end_time"),
+            ] where previous != status {
                 if status == phase { current[start] = now }
                 if previous == phase { current[end] = now }
             }
-            try database.statement("""
+            try database.statement(
+                """
                 UPDATE scorecard_v1_runs SET status = ?, updated_at = ?, execution_start_time = ?, execution_end_time = ?,
                     scoring_start_time = ?, scoring_end_time = ? WHERE id = ?
-                """).execute([
-                    .text(status), .text(now.stringValue ?? ""),
-                    Self.text(current["execution_start_time"]), Self.text(current["execution_end_time"]),
-                    Self.text(current["scoring_start_time"]), Self.text(current["scoring_end_time"]),
-                    .integer(id),
-                ])
+                """
+            ).execute([
+                .text(status), .text(now.stringValue ?? ""),
+                Self.text(current["execution_start_time"]), Self.text(current["execution_end_time"]),
+                Self.text(current["scoring_start_time"]), Self.text(current["scoring_end_time"]),
+                .integer(id),
+            ])
             return try run(id: id)
         }
     }

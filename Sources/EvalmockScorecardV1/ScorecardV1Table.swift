@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// A v1 resource as stored: its table and its fields in the order the service writes the JSON
 /// keys. Rows go in and come out as JSON objects, so create calls, fixtures and reads share one
 /// mapping and every field is always present (null when unset), as in the service's answers.
@@ -34,50 +35,56 @@ struct ScorecardV1Table {
         self.fields = fields
         exposedFields = fields.filter(\.exposed)
         let inserted = fields.dropFirst().map(\.name)
-        insertSQL = "INSERT INTO \(name) (\(inserted.joined(separator: ", "))) VALUES (\(inserted.map { _ in "?" }.joined(separator: ", ")))"
+        insertSQL =
+            "INSERT INTO \(name) (\(inserted.joined(separator: ", "))) VALUES (\(inserted.map { _ in "?" }.joined(separator: ", ")))"
         let exposed = exposedFields.map(\.name)
         let updates = exposed.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        upsertSQL = "INSERT INTO \(name) (\(exposed.joined(separator: ", "))) VALUES (\(exposed.map { _ in "?" }.joined(separator: ", "))) ON CONFLICT(id) DO UPDATE SET \(updates)"
+        upsertSQL =
+            "INSERT INTO \(name) (\(exposed.joined(separator: ", "))) VALUES (\(exposed.map { _ in "?" }.joined(separator: ", "))) ON CONFLICT(id) DO UPDATE SET \(updates)"
     }
 
-    static let runs = ScorecardV1Table(name: "scorecard_v1_runs", fields: [
-        Field(name: "id", kind: .integer),
-        Field(name: "created_at", kind: .text),
-        Field(name: "updated_at", kind: .text),
-        Field(name: "execution_start_time", kind: .text),
-        Field(name: "execution_end_time", kind: .text),
-        Field(name: "testset_id", kind: .integer),
-        Field(name: "status", kind: .text),
-        Field(name: "limit_testcases", kind: .integer),
-        Field(name: "source", kind: .text),
-        Field(name: "model_params", kind: .json),
-        Field(name: "notes", kind: .text),
-        Field(name: "scoring_config_id", kind: .integer),
-        Field(name: "prompt_template", kind: .text),
-        Field(name: "scoring_start_time", kind: .text),
-        Field(name: "scoring_end_time", kind: .text),
-        Field(name: "metrics", kind: .json, exposed: false),
-    ])
+    static let runs = ScorecardV1Table(
+        name: "scorecard_v1_runs",
+        fields: [
+            Field(name: "id", kind: .integer),
+            Field(name: "created_at", kind: .text),
+            Field(name: "updated_at", kind: .text),
+            Field(name: "execution_start_time", kind: .text),
+            Field(name: "execution_end_time", kind: .text),
+            Field(name: "testset_id", kind: .integer),
+            Field(name: "status", kind: .text),
+            Field(name: "limit_testcases", kind: .integer),
+            Field(name: "source", kind: .text),
+            Field(name: "model_params", kind: .json),
+            Field(name: "notes", kind: .text),
+            Field(name: "scoring_config_id", kind: .integer),
+            Field(name: "prompt_template", kind: .text),
+            Field(name: "scoring_start_time", kind: .text),
+            Field(name: "scoring_end_time", kind: .text),
+            Field(name: "metrics", kind: .json, exposed: false),
+        ])
 
-    static let testrecords = ScorecardV1Table(name: "scorecard_v1_testrecords", fields: [
-        Field(name: "id", kind: .integer),
-        Field(name: "created_at", kind: .text),
-        Field(name: "run_id", kind: .integer),
-        Field(name: "testset_id", kind: .integer),
-        Field(name: "testcase_id", kind: .integer),
-        Field(name: "user_query", kind: .text),
-        Field(name: "context", kind: .text),
-        Field(name: "model_response", kind: .text),
-        Field(name: "ideal", kind: .text),
-        Field(name: "custom_inputs", kind: .json),
-        Field(name: "custom_labels", kind: .json),
-        Field(name: "custom_outputs", kind: .json),
-        Field(name: "status", kind: .text),
-        Field(name: "prompt", kind: .text),
-        Field(name: "model_params", kind: .json),
-        Field(name: "model_debug_info", kind: .json),
-        Field(name: "error_message", kind: .text),
-    ])
+    static let testrecords = ScorecardV1Table(
+        name: "scorecard_v1_testrecords",
+        fields: [
+            Field(name: "id", kind: .integer),
+            Field(name: "created_at", kind: .text),
+            Field(name: "run_id", kind: .integer),
+            Field(name: "testset_id", kind: .integer),
+            Field(name: "testcase_id", kind: .integer),
+            Field(name: "user_query", kind: .text),
+            Field(name: "context", kind: .text),
+            Field(name: "model_response", kind: .text),
+            Field(name: "ideal", kind: .text),
+            Field(name: "custom_inputs", kind: .json),
+            Field(name: "custom_labels", kind: .json),
+            Field(name: "custom_outputs", kind: .json),
+            Field(name: "status", kind: .text),
+            Field(name: "prompt", kind: .text),
+            Field(name: "model_params", kind: .json),
+            Field(name: "model_debug_info", kind: .json),
+            Field(name: "error_message", kind: .text),
+        ])
 
     /// `SELECT` of the exposed fields by id (and, for testrecords, by run).
     func selectSQL(where condition: String) -> String {

@@ -37,9 +37,10 @@ enum ScorecardAttachments {
     static let urlLifetimeSeconds = 3600
 
     static func declare(_ resources: ResourceCollection) throws -> [String: OperationHandler] {
-        try resources.declare(ResourceKind(
-            name: "attachment", label: "Attachment", schema: "Attachment", idParameter: "attachmentId", ids: .uuid,
-            operations: .init(delete: "deleteAttachment")))
+        try resources.declare(
+            ResourceKind(
+                name: "attachment", label: "Attachment", schema: "Attachment", idParameter: "attachmentId", ids: .uuid,
+                operations: .init(delete: "deleteAttachment")))
         return [
             "initiateAttachment": { try initiate(resources, $0) },
             "commitAttachment": { try commit(resources, $0) },
@@ -68,26 +69,36 @@ enum ScorecardAttachments {
             if let existing, existing.document["sha256"]?.stringValue == sha256, existing.document["sizeBytes"] == sizeBytes {
                 return ["id": .string(existing.id), "alreadyExists": true, "uploadUrl": .null, "uploadMethod": .null, "expiresAt": .null]
             }
-            let attachment = try existing ?? {
-                var draft = resources.draft(context, of: resources.kind("attachment"), document: [
-                    "sessionId": body["sessionId"] ?? .null, "filePath": body["filePath"] ?? .null,
-                    "filename": body["filename"] ?? .null, "contentType": .null, "sizeBytes": .null, "sha256": .null,
-                    "status": "pending", "uploadedAt": .null, "metadata": body["metadata"] ?? .null,
-                ])
-                draft.key = key
-                return try resources.insert(draft, as: resources.kind("attachment"))
-            }()
+            let attachment =
+                try existing
+                ?? {
+                    var draft = resources.draft(
+                        context, of: resources.kind("attachment"),
+                        document: [
+                            "sessionId": body["sessionId"] ?? .null, "filePath": body["filePath"] ?? .null,
+                            "filename": body["filename"] ?? .null, "contentType": .null, "sizeBytes": .null, "sha256": .null,
+                            "status": "pending", "uploadedAt": .null, "metadata": body["metadata"] ?? .null,
+                        ])
+                    draft.key = key
+                    return try resources.insert(draft, as: resources.kind("attachment"))
+                }()
             if let previous = try resources.store.find(kind: "attachmentUpload", parentId: attachment.id, key: "upload") {
                 try resources.store.delete(kind: "attachmentUpload", id: previous.id)
             }
             let token = unguessableToken()
             let expiresAt = Timestamp.nowISO8601(plusSeconds: urlLifetimeSeconds)
-            var declared: JSONValue.JSONObject = ["sha256": .string(sha256), "sizeBytes": sizeBytes,
-                                                  "contentType": body["contentType"] ?? .null, "expiresAt": .string(expiresAt)]
+            var declared: JSONValue.JSONObject = [
+                "sha256": .string(sha256), "sizeBytes": sizeBytes,
+                "contentType": body["contentType"] ?? .null, "expiresAt": .string(expiresAt),
+            ]
             for member in ["filename", "metadata"] { if let value = body[member] { declared[member] = value } }
-            try resources.store.insert(kind: "attachmentUpload", id: token, parent: ("attachment", attachment.id), key: "upload", document: declared)
-            return ["id": .string(attachment.id), "alreadyExists": false, "uploadUrl": .string(url(context.request, context.mountPrefix, uploadsPath, token)),
-                    "uploadMethod": "PUT", "expiresAt": .string(expiresAt)]
+            try resources.store.insert(
+                kind: "attachmentUpload", id: token, parent: ("attachment", attachment.id), key: "upload", document: declared)
+            return [
+                "id": .string(attachment.id), "alreadyExists": false,
+                "uploadUrl": .string(url(context.request, context.mountPrefix, uploadsPath, token)),
+                "uploadMethod": "PUT", "expiresAt": .string(expiresAt),
+            ]
         }
         return .json(201, .object(answer))
     }
@@ -108,7 +119,8 @@ enum ScorecardAttachments {
                 return .refused(problem: "no bytes were uploaded to the uploadUrl of this attachment", member: "content")
             }
             if case .number(let declared)? = upload.document["sizeBytes"], declared.intValue != bytes.count {
-                return .refused(problem: "the uploaded content has \(bytes.count) bytes, not the declared \(declared.lexeme)", member: "sizeBytes")
+                return .refused(
+                    problem: "the uploaded content has \(bytes.count) bytes, not the declared \(declared.lexeme)", member: "sizeBytes")
             }
             let digest = SHA256.hex(Array(bytes))
             if let declared = upload.document["sha256"]?.stringValue, declared != digest {
@@ -117,8 +129,9 @@ enum ScorecardAttachments {
             if let previous = try store.find(kind: "attachmentContent", parentId: attachment.id, key: "content") {
                 try store.delete(kind: "attachmentContent", id: previous.id)
             }
-            try store.insert(kind: "attachmentContent", id: unguessableToken(), parent: ("attachment", attachment.id), key: "content",
-                             document: ["content": .string(encoded)])
+            try store.insert(
+                kind: "attachmentContent", id: unguessableToken(), parent: ("attachment", attachment.id), key: "content",
+                document: ["content": .string(encoded)])
             try store.delete(kind: "attachmentUpload", id: upload.id)
             for member in ["filename", "contentType", "sizeBytes", "sha256", "metadata"] {
                 if let value = upload.document[member] { attachment.document[member] = value }
@@ -134,7 +147,9 @@ enum ScorecardAttachments {
             return .json(200, .object(try resources.render(attachment)))
         case .refused(let problem, let member):
             // Rendered as every invalid request: 400 `BAD_REQUEST`, `{path: member, in: "upload"}`.
-            throw OperationError.invalid([ValidationIssue(location: [.key("upload"), .key(member)], kind: .brokenRule(problem), input: nil)])
+            throw OperationError.invalid([
+                ValidationIssue(location: [.key("upload"), .key(member)], kind: .brokenRule(problem), input: nil)
+            ])
         }
     }
 
@@ -158,8 +173,9 @@ enum ScorecardAttachments {
         let request = try paging.request(context)
         let committed = try resources.store.matching(kind: "attachment", member: "sessionId", value: context.pathParameter("sessionId"))
             .filter { $0.document["status"]?.stringValue == "uploaded" }
-        var page = ResourceStore.Page(resources: Array(committed.filter { $0.seq >= request.from }.prefix(request.limit + 1)),
-                                      next: nil, total: committed.count)
+        var page = ResourceStore.Page(
+            resources: Array(committed.filter { $0.seq >= request.from }.prefix(request.limit + 1)),
+            next: nil, total: committed.count)
         if page.resources.count > request.limit {
             page.next = page.resources.removeLast().seq
         }
@@ -184,8 +200,9 @@ enum ScorecardAttachments {
     private static func download(_ resources: ResourceCollection, _ context: RawRoute.Context) throws -> HTTPResponse {
         let token = context.pathParameters["token"] ?? ""
         guard let content = try resources.store.find(kind: "attachmentContent", id: token),
-              let attachmentId = content.parentId, let attachment = try resources.store.find(kind: "attachment", id: attachmentId),
-              let bytes = content.document["content"]?.stringValue.flatMap({ Data(base64Encoded: $0) }) else {
+            let attachmentId = content.parentId, let attachment = try resources.store.find(kind: "attachment", id: attachmentId),
+            let bytes = content.document["content"]?.stringValue.flatMap({ Data(base64Encoded: $0) })
+        else {
             throw OperationError.notFound(resource: "Download", id: token)
         }
         var headers = HTTPHeaders()

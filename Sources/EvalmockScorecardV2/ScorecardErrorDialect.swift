@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Scorecard's `ApiError {code, message, details}` for every failure.
 struct ScorecardErrorDialect: ErrorDialect {
     static func apiError(_ status: Int, code: String, message: String, details: JSONValue.JSONObject = [:]) -> HTTPResponse {
@@ -8,10 +9,12 @@ struct ScorecardErrorDialect: ErrorDialect {
     /// 400 with every problem in `details.errors`, each `{path, in, message}`.
     func validationFailed(_ issues: [ValidationIssue]) -> HTTPResponse {
         if let malformed = issues.first(where: { if case .invalidJSON = $0.kind { return true } else { return false } }),
-           case .invalidJSON(let error) = malformed.kind {
+            case .invalidJSON(let error) = malformed.kind
+        {
             let detail = error.description
-            return Self.apiError(400, code: "BAD_REQUEST", message: "Malformed JSON in request body: \(detail)",
-                                 details: ["errors": .array([.object(["path": "", "in": "body", "message": .string(detail)])])])
+            return Self.apiError(
+                400, code: "BAD_REQUEST", message: "Malformed JSON in request body: \(detail)",
+                details: ["errors": .array([.object(["path": "", "in": "body", "message": .string(detail)])])])
         }
         let errors: [JSONValue] = issues.map { issue in
             let location = issue.location.first?.description ?? "body"
@@ -24,8 +27,9 @@ struct ScorecardErrorDialect: ErrorDialect {
         let first = issues[0]
         let subject = first.dottedField.isEmpty ? "request \(first.location.first?.description ?? "body")" : "'\(first.dottedField)'"
         let more = issues.count > 1 ? " (and \(issues.count - 1) more problem\(issues.count == 2 ? "" : "s"))" : ""
-        return Self.apiError(400, code: "BAD_REQUEST", message: "Invalid request: \(subject) \(first.message)\(more)",
-                             details: ["errors": .array(errors)])
+        return Self.apiError(
+            400, code: "BAD_REQUEST", message: "Invalid request: \(subject) \(first.message)\(more)",
+            details: ["errors": .array(errors)])
     }
 
     func unauthorized() -> HTTPResponse {
@@ -33,18 +37,21 @@ struct ScorecardErrorDialect: ErrorDialect {
     }
 
     func notFound(method: String, path: String) -> HTTPResponse {
-        Self.apiError(404, code: "NOT_FOUND", message: "No route for \(method) \(path)",
-                      details: ["method": .string(method), "path": .string(path)])
+        Self.apiError(
+            404, code: "NOT_FOUND", message: "No route for \(method) \(path)",
+            details: ["method": .string(method), "path": .string(path)])
     }
 
     func methodNotAllowed(method: String, path: String, allowed: [String]) -> HTTPResponse {
-        Self.apiError(405, code: "METHOD_NOT_ALLOWED", message: "\(method) is not allowed on \(path)",
-                      details: ["allowed": .array(allowed.map(JSONValue.string))])
+        Self.apiError(
+            405, code: "METHOD_NOT_ALLOWED", message: "\(method) is not allowed on \(path)",
+            details: ["allowed": .array(allowed.map(JSONValue.string))])
     }
 
     func payloadTooLarge(limit: Int) -> HTTPResponse {
-        Self.apiError(413, code: "PAYLOAD_TOO_LARGE", message: "Request body is larger than \(limit) bytes",
-                      details: ["limitBytes": .int(limit)])
+        Self.apiError(
+            413, code: "PAYLOAD_TOO_LARGE", message: "Request body is larger than \(limit) bytes",
+            details: ["limitBytes": .int(limit)])
     }
 
     func malformedRequest(_ problem: String) -> HTTPResponse {
@@ -64,8 +71,9 @@ struct ScorecardErrorDialect: ErrorDialect {
     }
 
     func notImplemented(operationId: String) -> HTTPResponse {
-        Self.apiError(501, code: "NOT_IMPLEMENTED", message: "evalmock does not emulate the operation '\(operationId)' yet",
-                      details: ["operationId": .string(operationId)])
+        Self.apiError(
+            501, code: "NOT_IMPLEMENTED", message: "evalmock does not emulate the operation '\(operationId)' yet",
+            details: ["operationId": .string(operationId)])
     }
 
     func internalError(_ error: Error) -> HTTPResponse {

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Metrics and metric groups of a project.
 ///
 /// Rules beyond storing what was sent (where the document is silent, the choice is marked):
@@ -24,22 +25,26 @@ enum ScorecardMetrics {
             operations: .init(create: "createMetric", list: "listMetrics", get: "getMetric", update: "updateMetric"),
             hooks: ResourceHooks(willCreate: asVariant, willUpdate: asVariant))
         try resources.declare(metric)
-        try resources.declare(ResourceKind(
-            name: "metricGroup", label: "Metric Group", schema: "MetricGroup", idParameter: "metricGroupId", ids: .sequence,
-            parent: .init(kind: "project", parameter: "projectId", member: "projectId"), listOrder: .newestFirst,
-            operations: .init(create: "createMetricGroup", list: "listMetricGroups", get: "getMetricGroup",
-                              update: "updateMetricGroup", delete: "deleteMetricGroup"),
-            hooks: ResourceHooks(willCreate: { draft in
-                let now = JSONValue.string(Timestamp.nowISO8601())
-                if draft.document["description"] == nil { draft.document["description"] = "" }
-                draft.document["createdAt"] = now
-                draft.document["updatedAt"] = now
-                try checkMetrics(in: draft)
-            }, willUpdate: { draft in
-                // An update that changes nothing (the SDK's `{}`) leaves `updatedAt` too.
-                if draft.document != draft.previous?.document { draft.document["updatedAt"] = .string(Timestamp.nowISO8601()) }
-                try checkMetrics(in: draft)
-            })))
+        try resources.declare(
+            ResourceKind(
+                name: "metricGroup", label: "Metric Group", schema: "MetricGroup", idParameter: "metricGroupId", ids: .sequence,
+                parent: .init(kind: "project", parameter: "projectId", member: "projectId"), listOrder: .newestFirst,
+                operations: .init(
+                    create: "createMetricGroup", list: "listMetricGroups", get: "getMetricGroup",
+                    update: "updateMetricGroup", delete: "deleteMetricGroup"),
+                hooks: ResourceHooks(
+                    willCreate: { draft in
+                        let now = JSONValue.string(Timestamp.nowISO8601())
+                        if draft.document["description"] == nil { draft.document["description"] = "" }
+                        draft.document["createdAt"] = now
+                        draft.document["updatedAt"] = now
+                        try checkMetrics(in: draft)
+                    },
+                    willUpdate: { draft in
+                        // An update that changes nothing (the SDK's `{}`) leaves `updatedAt` too.
+                        if draft.document != draft.previous?.document { draft.document["updatedAt"] = .string(Timestamp.nowISO8601()) }
+                        try checkMetrics(in: draft)
+                    })))
         return ["deleteMetric": { try deleteMetric(resources, metric, $0) }]
     }
 
@@ -51,11 +56,13 @@ enum ScorecardMetrics {
         guard let union = resources.specification.componentSchema("Metric") else { return }
         let named = ["evalType", "outputType"].map { draft.document[$0] ?? .null }
         // The validator let the body through, so one variant carries both constants.
-        guard let variant = union.unionBranches.first(where: { branch in
-            zip(["evalType", "outputType"], named).allSatisfy { name, value in
-                branch.propertyIndex[name].map { SchemaValidator.isValid(value, against: $0.schema) } ?? false
-            }
-        }) else { return }
+        guard
+            let variant = union.unionBranches.first(where: { branch in
+                zip(["evalType", "outputType"], named).allSatisfy { name, value in
+                    branch.propertyIndex[name].map { SchemaValidator.isValid(value, against: $0.schema) } ?? false
+                }
+            })
+        else { return }
         var document = JSONValue.JSONObject()
         for property in variant.properties where property.name != "id" {
             if let value = draft.document[property.name] { document[property.name] = value }
@@ -72,7 +79,9 @@ enum ScorecardMetrics {
         }
     }
 
-    private static func deleteMetric(_ resources: ResourceCollection, _ metric: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {
+    private static func deleteMetric(_ resources: ResourceCollection, _ metric: ResourceKind, _ context: OperationContext) throws
+        -> HTTPResponse
+    {
         let id = context.pathParameter("metricId")
         return try resources.store.database.transaction {
             if let stored = try resources.store.find(kind: "metric", id: id), let projectId = stored.parentId {
@@ -104,8 +113,10 @@ enum ScorecardMetrics {
         for (index, id) in ids.enumerated() {
             let metric = try resources.resolve("metric", id: id)
             if let project, let owner = metric.parentId, owner != project {
-                issues.append(ValidationIssue(location: [.key("body"), .key("metricIds"), .index(index)],
-                                              kind: .brokenRule("is a Metric of Project \(owner), not of Project \(project)"), input: .string(id)))
+                issues.append(
+                    ValidationIssue(
+                        location: [.key("body"), .key("metricIds"), .index(index)],
+                        kind: .brokenRule("is a Metric of Project \(owner), not of Project \(project)"), input: .string(id)))
             }
         }
         if !issues.isEmpty { throw OperationError.invalid(issues) }

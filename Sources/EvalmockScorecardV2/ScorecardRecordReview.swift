@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// A record's review: its annotations (ratings and comments) and the members assigned to it.
 ///
 /// Rules where the document is silent:
@@ -14,19 +15,22 @@ import EvalmockKit
 ///   `{"deleted": 0}`, as deleting a tag does.
 enum ScorecardRecordReview {
     static func declare(_ resources: ResourceCollection) throws -> [String: OperationHandler] {
-        try resources.declare(ResourceKind(
-            name: "annotation", label: "Annotation", schema: "Annotation", idParameter: "annotationId", ids: .sequence,
-            parent: .init(kind: "record", parameter: "recordId", member: "recordId"), operations: .init()))
-        try resources.declare(ResourceKind(
-            name: "recordAssignment", label: "Assignment", schema: "RecordAssignment", idParameter: "assigneeUserId", ids: .sequence,
-            parent: .init(kind: "record", parameter: "recordId", member: "recordId"), operations: .init()))
+        try resources.declare(
+            ResourceKind(
+                name: "annotation", label: "Annotation", schema: "Annotation", idParameter: "annotationId", ids: .sequence,
+                parent: .init(kind: "record", parameter: "recordId", member: "recordId"), operations: .init()))
+        try resources.declare(
+            ResourceKind(
+                name: "recordAssignment", label: "Assignment", schema: "RecordAssignment", idParameter: "assigneeUserId", ids: .sequence,
+                parent: .init(kind: "record", parameter: "recordId", member: "recordId"), operations: .init()))
         return [
             "listAnnotations": { try resources.unpagedChildren("annotation", of: "record", parameter: "recordId", $0) },
             "listRecordAssignees": { try resources.unpagedChildren("recordAssignment", of: "record", parameter: "recordId", $0) },
             "assignRecordUser": { try assign(resources, $0) },
             // `{"deleted": n}`: 0 when the member (or the record) was not there.
             "unassignRecordUser": {
-                try resources.deleteKeyedChild("recordAssignment", key: $0.pathParameter("assigneeUserId"), parentId: $0.pathParameter("recordId"))
+                try resources.deleteKeyedChild(
+                    "recordAssignment", key: $0.pathParameter("assigneeUserId"), parentId: $0.pathParameter("recordId"))
             },
         ]
     }
@@ -40,7 +44,10 @@ enum ScorecardRecordReview {
     private static func assign(_ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
         let assignee = context.body["assigneeUserId"]?.stringValue ?? ""
         return try resources.keyedChild("recordAssignment", key: assignee, parameter: "recordId", context) {
-            ["assigneeUserId": .string(assignee), "assignedByUserId": .string(caller(context)), "createdAt": .string(Timestamp.nowISO8601())]
+            [
+                "assigneeUserId": .string(assignee), "assignedByUserId": .string(caller(context)),
+                "createdAt": .string(Timestamp.nowISO8601()),
+            ]
         }
     }
 }

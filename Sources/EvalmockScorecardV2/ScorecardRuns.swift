@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Projects, runs, records, their tags and scores.
 ///
 /// Rules beyond storing what was sent (where the document is silent, the choice is marked):
@@ -35,35 +36,42 @@ enum ScorecardRuns {
     ]
 
     static func declare(_ resources: ResourceCollection) throws -> [String: OperationHandler] {
-        try resources.declare(ResourceKind(
-            name: "project", label: "Project", schema: "Project", idParameter: "projectId", ids: .sequence,
-            operations: .init(create: "createProject", list: "listProjects"),
-            hooks: ResourceHooks(willCreate: { draft in
-                for member in ["name", "description"] where draft.document[member] == nil { draft.document[member] = .null }
-            })))
-        try resources.declare(ResourceKind(
-            name: "run", label: "Run", schema: "Run", idParameter: "runId", ids: .sequence,
-            parent: .init(kind: "project", parameter: "projectId"), listOrder: .newestFirst,
-            operations: .init(create: "createRun", list: "listRuns", get: "getRun"),
-            hooks: ResourceHooks(willCreate: prepareRun, render: countRun)))
-        try resources.declare(ResourceKind(
-            name: "record", label: "Record", schema: "Record", idParameter: "recordId", ids: .sequence,
-            parent: .init(kind: "run", parameter: "runId", member: "runId", createdOnFirstUse: runMadeOnFirstUse),
-            operations: .init(create: "createRecord", delete: "deleteRecord"),
-            hooks: ResourceHooks(willCreate: { draft in draft.key = draft.document["otelLinkId"]?.stringValue })))
-        try resources.declare(ResourceKind(
-            name: "recordTag", label: "Tag", schema: "RecordTag", idParameter: "text", ids: .sequence,
-            parent: .init(kind: "record", parameter: "recordId", member: "recordId"), operations: .init()))
-        try resources.declare(ResourceKind(
-            name: "score", label: "Score", schema: "Score", idParameter: "metricConfigId", ids: .uuid,
-            parent: .init(kind: "record", parameter: "recordId", member: "recordId"), operations: .init()))
+        try resources.declare(
+            ResourceKind(
+                name: "project", label: "Project", schema: "Project", idParameter: "projectId", ids: .sequence,
+                operations: .init(create: "createProject", list: "listProjects"),
+                hooks: ResourceHooks(willCreate: { draft in
+                    for member in ["name", "description"] where draft.document[member] == nil { draft.document[member] = .null }
+                })))
+        try resources.declare(
+            ResourceKind(
+                name: "run", label: "Run", schema: "Run", idParameter: "runId", ids: .sequence,
+                parent: .init(kind: "project", parameter: "projectId"), listOrder: .newestFirst,
+                operations: .init(create: "createRun", list: "listRuns", get: "getRun"),
+                hooks: ResourceHooks(willCreate: prepareRun, render: countRun)))
+        try resources.declare(
+            ResourceKind(
+                name: "record", label: "Record", schema: "Record", idParameter: "recordId", ids: .sequence,
+                parent: .init(kind: "run", parameter: "runId", member: "runId", createdOnFirstUse: runMadeOnFirstUse),
+                operations: .init(create: "createRecord", delete: "deleteRecord"),
+                hooks: ResourceHooks(willCreate: { draft in draft.key = draft.document["otelLinkId"]?.stringValue })))
+        try resources.declare(
+            ResourceKind(
+                name: "recordTag", label: "Tag", schema: "RecordTag", idParameter: "text", ids: .sequence,
+                parent: .init(kind: "record", parameter: "recordId", member: "recordId"), operations: .init()))
+        try resources.declare(
+            ResourceKind(
+                name: "score", label: "Score", schema: "Score", idParameter: "metricConfigId", ids: .uuid,
+                parent: .init(kind: "record", parameter: "recordId", member: "recordId"), operations: .init()))
         return [
             "createRecord": { try createRecord(resources, $0) },
             "listRecords": { try listRecords(resources, $0) },
             "listRecordTags": { try resources.unpagedChildren("recordTag", of: "record", parameter: "recordId", $0) },
             "createRecordTag": { try createTag(resources, $0) },
             // `{"deleted": n}`: 0 when the tag (or the record) was not there.
-            "deleteRecordTag": { try resources.deleteKeyedChild("recordTag", key: $0.pathParameter("text"), parentId: $0.pathParameter("recordId")) },
+            "deleteRecordTag": {
+                try resources.deleteKeyedChild("recordTag", key: $0.pathParameter("text"), parentId: $0.pathParameter("recordId"))
+            },
             "upsertScore": { try upsertScore(resources, $0) },
         ]
     }
@@ -96,33 +104,46 @@ enum ScorecardRuns {
     }
 
     /// `numRecords`, `numScores` and `status` as they are now.
-    private static func countRun(_ run: inout JSONValue.JSONObject, _ stored: ResourceStore.Stored, _ resources: ResourceCollection) throws {
+    private static func countRun(_ run: inout JSONValue.JSONObject, _ stored: ResourceStore.Stored, _ resources: ResourceCollection) throws
+    {
         let store = resources.store
         let records = try store.count(kind: "record", parentKind: "run", parentId: stored.id)
         var graded = 0
         var pending = 0
-        try store.database.statement("""
+        try store.database.statement(
+            """
             SELECT json_extract(s.document, '$.score') = '{}', COUNT(*)
             FROM \(store.table) s JOIN \(store.table) r ON s.parent_kind = 'record' AND s.parent_id = r.id
             WHERE r.kind = 'record' AND r.parent_kind = 'run' AND r.parent_id = ?1 AND s.kind = 'score' GROUP BY 1
-            """).query([.text(stored.id)]) { row in
+            """
+        ).query([.text(stored.id)]) { row in
             if row.int(0) == 1 { pending = Int(row.int(1)) } else { graded = Int(row.int(1)) }
         }
         var expected = 0
         if case .number(let number)? = run["numExpectedRecords"] { expected = number.intValue ?? 0 }
         let wanted = records * (run["metricVersionIds"]?.arrayValue?.count ?? 0)
         let status: String
-        if records == 0 { status = "awaiting_execution" }
-        else if records < expected { status = "running_execution" }
-        else if graded >= wanted { status = "completed" }
-        else if pending > 0 && graded + pending >= wanted { status = "awaiting_human_scoring" }
-        else if graded > 0 { status = "running_scoring" }
-        else { status = "awaiting_scoring" }
+        if records == 0 {
+            status = "awaiting_execution"
+        } else if records < expected {
+            status = "running_execution"
+        } else if graded >= wanted {
+            status = "completed"
+        } else if pending > 0 && graded + pending >= wanted {
+            status = "awaiting_human_scoring"
+        } else if graded > 0 {
+            status = "running_scoring"
+        } else {
+            status = "awaiting_scoring"
+        }
         run["numRecords"] = .int(records)
         run["numScores"] = .int(graded)
         run["status"] = .string(status)
         var ordered = JSONValue.JSONObject()
-        for name in ["id", "testsetId", "systemId", "systemVersionId", "metricIds", "metricVersionIds", "numRecords", "numExpectedRecords", "numScores", "status"] {
+        for name in [
+            "id", "testsetId", "systemId", "systemVersionId", "metricIds", "metricVersionIds", "numRecords", "numExpectedRecords",
+            "numScores", "status",
+        ] {
             if let value = run[name] { ordered[name] = value }
         }
         for (name, value) in run where ordered[name] == nil { ordered[name] = value }
@@ -134,7 +155,8 @@ enum ScorecardRuns {
     private static func createRecord(_ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
         let runId = context.pathParameter("runId")
         if let otelLinkId = context.body["otelLinkId"]?.stringValue,
-           let existing = try resources.store.find(kind: "record", parentId: runId, key: otelLinkId) {
+            let existing = try resources.store.find(kind: "record", parentId: runId, key: otelLinkId)
+        {
             return .json(201, .object(try resources.render(existing)))
         }
         return try resources.create(resources.kind("record"), context)
@@ -148,12 +170,14 @@ enum ScorecardRuns {
         let paging = CursorPaging(lenient: resources.lenient)
         let request = try paging.request(context)
         let tags = context.input.query["tags"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        let page = try resources.store.page(kind: "record", parent: ("run", runId), from: request.from, limit: request.limit,
-                                            childKeys: ("recordTag", tags))
+        let page = try resources.store.page(
+            kind: "record", parent: ("run", runId), from: request.from, limit: request.limit,
+            childKeys: ("recordTag", tags))
         let data: [JSONValue] = try page.resources.map { record in
             var object = try resources.render(record)
-            object["scores"] = .array(try resources.store.children(kind: "score", parentKind: "record", parentId: record.id)
-                .map { .object(try resources.render($0)) })
+            object["scores"] = .array(
+                try resources.store.children(kind: "score", parentKind: "record", parentId: record.id)
+                    .map { .object(try resources.render($0)) })
             return .object(object)
         }
         return .json(200, paging.envelope(data, page: page))
@@ -196,7 +220,9 @@ enum ScorecardRuns {
 
     /// The config is one of the run's metric versions, and a pending score or a `userId` is
     /// for a human metric. A record or config `--lenient` made up has no run to check against.
-    private static func checkScore(_ context: OperationContext, record: ResourceStore.Stored, configId: String, _ resources: ResourceCollection) throws {
+    private static func checkScore(
+        _ context: OperationContext, record: ResourceStore.Stored, configId: String, _ resources: ResourceCollection
+    ) throws {
         guard let runId = record.parentId, let run = try resources.store.find(kind: "run", id: runId) else { return }
         let versions = run.document["metricVersionIds"]?.arrayValue?.compactMap(\.stringValue) ?? []
         guard let index = versions.firstIndex(of: configId.lowercased()) else {
@@ -204,17 +230,22 @@ enum ScorecardRuns {
             throw OperationError.notFound(resource: "MetricConfig", id: configId)
         }
         guard let metricId = run.document["metricIds"]?.arrayValue?[index].stringValue,
-              let metric = try resources.store.find(kind: "metric", id: metricId) else { return }
+            let metric = try resources.store.find(kind: "metric", id: metricId)
+        else { return }
         let human = metric.document["evalType"]?.stringValue == "human"
         let pending = context.body["score"] == nil
         var issues: [ValidationIssue] = []
         if pending && !human {
-            issues.append(ValidationIssue(location: [.key("body"), .key("score")],
-                                          kind: .brokenRule("is required: only a human metric's score may be left pending"), input: nil))
+            issues.append(
+                ValidationIssue(
+                    location: [.key("body"), .key("score")],
+                    kind: .brokenRule("is required: only a human metric's score may be left pending"), input: nil))
         }
         if let userId = context.body["userId"], !human || pending {
-            issues.append(ValidationIssue(location: [.key("body"), .key("userId")],
-                                          kind: .brokenRule("is only accepted with the score of a human metric"), input: userId))
+            issues.append(
+                ValidationIssue(
+                    location: [.key("body"), .key("userId")],
+                    kind: .brokenRule("is only accepted with the score of a human metric"), input: userId))
         }
         if !issues.isEmpty { throw OperationError.invalid(issues) }
     }

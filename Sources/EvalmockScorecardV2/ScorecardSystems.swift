@@ -42,7 +42,9 @@ enum ScorecardSystems {
 
     // MARK: - Systems
 
-    private static func upsertSystem(_ resources: ResourceCollection, _ kind: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {
+    private static func upsertSystem(_ resources: ResourceCollection, _ kind: ResourceKind, _ context: OperationContext) throws
+        -> HTTPResponse
+    {
         let projectId = context.pathParameter("projectId")
         let system = try resources.store.database.transaction { () throws -> ResourceStore.Stored in
             _ = try resources.resolve("project", id: projectId)
@@ -52,7 +54,8 @@ enum ScorecardSystems {
                 system = existing
                 if let description = context.body["description"] { system.document["description"] = description }
             } else {
-                let draft = resources.draft(context, of: kind, document: ["name": .string(name), "description": context.body["description"] ?? ""])
+                let draft = resources.draft(
+                    context, of: kind, document: ["name": .string(name), "description": context.body["description"] ?? ""])
                 system = try resources.insert(draft, as: kind)
             }
             let production = try upsertVersion(of: system.id, config: context.body["config"] ?? .object([:]), name: nil, resources)
@@ -72,32 +75,41 @@ enum ScorecardSystems {
         let body = draft.context.body
         var issues: [ValidationIssue] = []
         if let name = body["name"]?.stringValue, let projectId = draft.parentId,
-           let other = try systemNamed(name, in: projectId, resources), other.id != draft.id {
-            issues.append(ValidationIssue(location: [.key("body"), .key("name")],
-                                          kind: .brokenRule("is the name of system \(other.id) in the project"), input: .string(name)))
+            let other = try systemNamed(name, in: projectId, resources), other.id != draft.id
+        {
+            issues.append(
+                ValidationIssue(
+                    location: [.key("body"), .key("name")],
+                    kind: .brokenRule("is the name of system \(other.id) in the project"), input: .string(name)))
         }
         if let versionId = body["productionVersionId"]?.stringValue {
             let version = try resources.resolve("systemVersion", id: versionId)
             let owner = version.document["systemId"]?.stringValue ?? ""
             // A placeholder version (`--lenient`) belongs to whichever system names it.
             if owner != draft.id && !resources.lenient {
-                issues.append(ValidationIssue(location: [.key("body"), .key("productionVersionId")],
-                                              kind: .brokenRule("is a version of system \(owner), not of this system"), input: .string(versionId)))
+                issues.append(
+                    ValidationIssue(
+                        location: [.key("body"), .key("productionVersionId")],
+                        kind: .brokenRule("is a version of system \(owner), not of this system"), input: .string(versionId)))
             }
         }
         if !issues.isEmpty { throw OperationError.invalid(issues) }
     }
 
     /// The production version whole and the list of versions, in the schema's member order.
-    private static func renderSystem(_ object: inout JSONValue.JSONObject, _ stored: ResourceStore.Stored, _ resources: ResourceCollection) throws {
+    private static func renderSystem(_ object: inout JSONValue.JSONObject, _ stored: ResourceStore.Stored, _ resources: ResourceCollection)
+        throws
+    {
         if let productionId = object["productionVersionId"]?.stringValue,
-           let production = try resources.store.find(kind: "systemVersion", id: productionId) {
+            let production = try resources.store.find(kind: "systemVersion", id: productionId)
+        {
             object["productionVersion"] = .object(try resources.render(production))
         }
         object["productionVersionId"] = nil
-        object["versions"] = .array(try versions(of: stored.id, resources).map { version in
-            .object(["id": .string(version.id), "name": version.document["name"] ?? ""])
-        })
+        object["versions"] = .array(
+            try versions(of: stored.id, resources).map { version in
+                .object(["id": .string(version.id), "name": version.document["name"] ?? ""])
+            })
         var ordered = JSONValue.JSONObject()
         for name in ["id", "name", "description", "productionVersion", "versions"] { ordered[name] = object[name] }
         for (name, value) in object where ordered[name] == nil { ordered[name] = value }
@@ -109,14 +121,17 @@ enum ScorecardSystems {
     private static func upsertSystemVersion(_ resources: ResourceCollection, _ context: OperationContext) throws -> HTTPResponse {
         let version = try resources.store.database.transaction { () throws -> ResourceStore.Stored in
             let system = try resources.resolve("system", id: context.pathParameter("systemId"))
-            return try upsertVersion(of: system.id, config: context.body["config"] ?? .object([:]),
-                                     name: context.body["name"]?.stringValue, resources)
+            return try upsertVersion(
+                of: system.id, config: context.body["config"] ?? .object([:]),
+                name: context.body["name"]?.stringValue, resources)
         }
         return .json(200, .object(try resources.render(version)))
     }
 
     /// The system's version with this config, renamed if a name is given, else a new one.
-    private static func upsertVersion(of systemId: String, config: JSONValue, name: String?, _ resources: ResourceCollection) throws -> ResourceStore.Stored {
+    private static func upsertVersion(of systemId: String, config: JSONValue, name: String?, _ resources: ResourceCollection) throws
+        -> ResourceStore.Stored
+    {
         let key = systemId + " " + canonical(config)
         if var existing = try resources.store.find(kind: "systemVersion", parentId: nil, key: key) {
             if let name, existing.document["name"]?.stringValue != name {
@@ -128,9 +143,11 @@ enum ScorecardSystems {
         let taken = Set(try versions(of: systemId, resources).compactMap { $0.document["name"]?.stringValue })
         var number = taken.count + 1
         while taken.contains("Version \(number)") { number += 1 }
-        return try resources.store.insert(kind: "systemVersion", id: UUID().uuidString.lowercased(), parent: nil, key: key, document: [
-            "systemId": .string(systemId), "name": .string(name ?? "Version \(number)"), "config": config,
-        ])
+        return try resources.store.insert(
+            kind: "systemVersion", id: UUID().uuidString.lowercased(), parent: nil, key: key,
+            document: [
+                "systemId": .string(systemId), "name": .string(name ?? "Version \(number)"), "config": config,
+            ])
     }
 
     private static func versions(of systemId: String, _ resources: ResourceCollection) throws -> [ResourceStore.Stored] {
@@ -141,7 +158,9 @@ enum ScorecardSystems {
     static func canonical(_ value: JSONValue) -> String {
         switch value {
         case .object(let object):
-            return "{" + object.keys.sorted().map { JSONWriter.encodeString(.string($0)) + ":" + canonical(object[$0]!) }.joined(separator: ",") + "}"
+            return "{"
+                + object.keys.sorted().map { JSONWriter.encodeString(.string($0)) + ":" + canonical(object[$0]!) }.joined(separator: ",")
+                + "}"
         case .array(let items):
             return "[" + items.map(canonical).joined(separator: ",") + "]"
         case .number(let number):

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// A Testset's `jsonSchema` as Scorecard checks Testcases against it, and its `fieldMapping`.
 ///
 /// The document lists what the service checks: `required`, `type` (string, number, boolean,
@@ -34,7 +35,8 @@ struct ScorecardTestsetSchema {
             case .wrongType(let expected):
                 message = "Expected \(expected), received \(issue.input.map(Self.typeName) ?? "undefined")"
             case .notInEnum(let allowed, _):
-                message = "Invalid enum value. Expected \(allowed.map(Self.quoted).joined(separator: " | ")), received \(issue.input.map(Self.quoted) ?? "undefined")"
+                message =
+                    "Invalid enum value. Expected \(allowed.map(Self.quoted).joined(separator: " | ")), received \(issue.input.map(Self.quoted) ?? "undefined")"
             case .noUnionBranchMatched:
                 message = "Invalid input"
             default:
@@ -119,8 +121,10 @@ struct ScorecardFieldMapping {
     }
 
     var jsonValue: JSONValue {
-        .object(["inputs": .array(inputs.map(JSONValue.string)), "expected": .array(expected.map(JSONValue.string)),
-                 "metadata": .array(metadata.map(JSONValue.string))])
+        .object([
+            "inputs": .array(inputs.map(JSONValue.string)), "expected": .array(expected.map(JSONValue.string)),
+            "metadata": .array(metadata.map(JSONValue.string)),
+        ])
     }
 
     /// The mapping as the service answers it: every field of the schema that is neither an

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Testsets and their Testcases.
 ///
 /// Rules beyond storing what was sent (the document's where it states them, else chosen):
@@ -18,15 +19,18 @@ import EvalmockKit
 /// - Lists are in creation order (the document states none), paged by cursor, 20 by default.
 enum ScorecardTestsets {
     static func declare(_ resources: ResourceCollection) throws -> [String: OperationHandler] {
-        try resources.declare(ResourceKind(
-            name: "testset", label: "Testset", schema: "Testset", idParameter: "testsetId", ids: .sequence,
-            parent: .init(kind: "project", parameter: "projectId"),
-            operations: .init(create: "createTestset", list: "listTestsets", get: "getTestset", update: "updateTestset", delete: "deleteTestset"),
-            hooks: ResourceHooks(willCreate: { draft in completeMapping(&draft, pruning: false) }, willUpdate: updateTestset)))
-        try resources.declare(ResourceKind(
-            name: "testcase", label: "Testcase", schema: "Testcase", idParameter: "testcaseId", ids: .sequence,
-            parent: .init(kind: "testset", parameter: "testsetId", member: "testsetId"),
-            operations: .init(list: "listTestcases", get: "getTestcase")))
+        try resources.declare(
+            ResourceKind(
+                name: "testset", label: "Testset", schema: "Testset", idParameter: "testsetId", ids: .sequence,
+                parent: .init(kind: "project", parameter: "projectId"),
+                operations: .init(
+                    create: "createTestset", list: "listTestsets", get: "getTestset", update: "updateTestset", delete: "deleteTestset"),
+                hooks: ResourceHooks(willCreate: { draft in completeMapping(&draft, pruning: false) }, willUpdate: updateTestset)))
+        try resources.declare(
+            ResourceKind(
+                name: "testcase", label: "Testcase", schema: "Testcase", idParameter: "testcaseId", ids: .sequence,
+                parent: .init(kind: "testset", parameter: "testsetId", member: "testsetId"),
+                operations: .init(list: "listTestcases", get: "getTestcase")))
         return [
             "createTestcases": { try createTestcases(resources, $0) },
             "updateTestcase": { try updateTestcase(resources, $0) },
@@ -38,7 +42,8 @@ enum ScorecardTestsets {
 
     private static func completeMapping(_ draft: inout ResourceDraft, pruning: Bool) {
         let fields = ScorecardTestsetSchema(draft.document["jsonSchema"]).fields
-        draft.document["fieldMapping"] = ScorecardFieldMapping(draft.document["fieldMapping"]).completed(for: fields, pruning: pruning).jsonValue
+        draft.document["fieldMapping"] =
+            ScorecardFieldMapping(draft.document["fieldMapping"]).completed(for: fields, pruning: pruning).jsonValue
     }
 
     private static func updateTestset(_ draft: inout ResourceDraft) throws {
@@ -90,8 +95,9 @@ enum ScorecardTestsets {
                 return try resources.insert(resources.draft(context, of: kind, document: document), as: kind)
             }
         }
-        return .json(ResourceCollection.successStatus(context.operation),
-                     .object(["items": .array(try created.map { .object(try resources.render($0)) })]))
+        return .json(
+            ResourceCollection.successStatus(context.operation),
+            .object(["items": .array(try created.map { .object(try resources.render($0)) })]))
     }
 
     /// PUT: the new `jsonData` replaces the old, and `inputs`, `expected` and `validationErrors`

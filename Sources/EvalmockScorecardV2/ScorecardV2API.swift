@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Scorecard v2 (`openapi/scorecard-v2.json`), served under the document's `/api/v2` and also
 /// without a prefix, where the SDK's own test suite sends its requests.
 ///
@@ -22,12 +23,15 @@ public final class ScorecardV2API: EmulatedAPI {
         mountPrefixes = Array(Set(specification.serverPathPrefixes + [""])).sorted().reversed()
         credentials = CredentialCheck(acceptedKeys: environment.apiKeys)
         database = environment.database
-        resources = ResourceCollection(store: ResourceStore(database: database, table: ScorecardV2Migrations.resourceTable),
-                                       specification: specification, lenient: environment.lenient,
-                                       paging: CursorPaging(lenient: environment.lenient), deleted: .object(["success": .bool(true)]))
+        resources = ResourceCollection(
+            store: ResourceStore(database: database, table: ScorecardV2Migrations.resourceTable),
+            specification: specification, lenient: environment.lenient,
+            paging: CursorPaging(lenient: environment.lenient), deleted: .object(["success": .bool(true)]))
         var specific: [String: OperationHandler] = [:]
-        for area in [ScorecardRuns.declare, ScorecardTestsets.declare, ScorecardMetrics.declare, ScorecardSystems.declare,
-                     ScorecardRecordReview.declare, ScorecardAttachments.declare] {
+        for area in [
+            ScorecardRuns.declare, ScorecardTestsets.declare, ScorecardMetrics.declare, ScorecardSystems.declare,
+            ScorecardRecordReview.declare, ScorecardAttachments.declare,
+        ] {
             specific.merge(try area(resources)) { _, _ in preconditionFailure("two areas handle one operation") }
         }
         handlers = resources.handlers.merging(specific) { _, specific in specific }

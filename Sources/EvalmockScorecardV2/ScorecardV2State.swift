@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// What `/_evalmock/reset`, export and the health inventory see of Scorecard v2: one resource
 /// table, counted by kind. A run goes with its records and what belongs to them.
 extension ScorecardV2API: StatefulAPI {

@@ -20,9 +20,10 @@ struct WandbGraphQL {
     /// raises as `TransportQueryError` and `weave.init` handles.
     func answer(_ body: JSONValue, user: WandbUser) throws -> HTTPResponse {
         let execution = GraphQLExecution(schema: schema(user))
-        let answer = try execution.execute(query: body["query"]?.stringValue ?? "",
-                                       variables: body["variables"]?.objectValue ?? [:],
-                                       operationName: body["operationName"]?.stringValue)
+        let answer = try execution.execute(
+            query: body["query"]?.stringValue ?? "",
+            variables: body["variables"]?.objectValue ?? [:],
+            operationName: body["operationName"]?.stringValue)
         return .json(200, answer)
     }
 
@@ -47,7 +48,7 @@ struct WandbGraphQL {
             mutation: [
                 "upsertModel": .init(type: "UpsertModelPayload", arguments: ["input": "UpsertModelInput!"]) { arguments in
                     try upsertModel(arguments["input"], user: user)
-                },
+                }
             ])
     }
 
@@ -104,7 +105,8 @@ struct WandbUser {
     var graphQL: JSONValue {
         .object([
             "id": .string(id), "username": .string(username), "entity": .string(defaultEntity),
-            "defaultEntity": .object(["id": .string(Data("Entity:\(username)".utf8).base64EncodedString()), "name": .string(defaultEntity)]),
+            "defaultEntity": .object(["id": .string(Data("Entity:\(username)".utf8).base64EncodedString()), "name": .string(defaultEntity)]
+            ),
         ])
     }
 }

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// W&B Weave's trace server (`openapi/weave.json`): `server_info`, the v2 evaluation routes
 /// (evaluation runs, predictions and scores under `/v2/{entity}/{project}`), the object, table,
 /// file and ref routes the `weave` client saves and reads through, and calls and feedback

@@ -14,7 +14,8 @@ enum WeaveAuth {
         case "basic":
             // FastAPI's HTTPBasic rejects what is not base64 of `user:password`.
             guard let data = Data(base64Encoded: value), let decoded = String(data: data, encoding: .utf8),
-                  let colon = decoded.firstIndex(of: ":") else { return nil }
+                let colon = decoded.firstIndex(of: ":")
+            else { return nil }
             return String(decoded[decoded.index(after: colon)...])
         default:
             return nil

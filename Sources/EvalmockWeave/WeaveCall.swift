@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// One call of the trace table, merged from the parts that wrote it: a start (`call/start`,
 /// `v2 call/start`, an upsert_batch `start`), an end (`call/end`, `v2 call/end`, an
 /// upsert_batch `end`) or both at once (`calls/complete`). The parts may arrive in any order,

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// The trace server's call routes: writing calls (`call/start`, `call/end`,
 /// `call/upsert_batch`, and the v2 `call/start`, `call/end`, `calls/complete` the 0.54 client
 /// writes through), reading them (`call/read`, `calls/stream_query`, `calls/query_stats`),
@@ -92,23 +93,26 @@ struct WeaveCallHandlers {
 
     func read(_ request: WeaveRequest) throws -> HTTPResponse {
         try request.checkRefs()
-        let found = try reader.read(.init(projectId: request.bodyString("project_id") ?? "",
-                                          filter: .object(["call_ids": .array([request.body["id"] ?? .null])]), limit: 1))
+        let found = try reader.read(
+            .init(
+                projectId: request.bodyString("project_id") ?? "",
+                filter: .object(["call_ids": .array([request.body["id"] ?? .null])]), limit: 1))
         return .json(200, .object(["call": found.first.map { .object($0.schema) } ?? .null]))
     }
 
     func streamQuery(_ request: WeaveRequest) throws -> HTTPResponse {
         try request.checkRefs()
         let body = request.body
-        let found = try reader.read(.init(
-            projectId: request.bodyString("project_id") ?? "", filter: body["filter"],
-            query: try WeaveQueryExpression.query(body["query"]),
-            sortBy: body["sort_by"]?.nonNull.map { WeaveSortOrder($0) },
-            limit: body["limit"]?.nonNull.flatMap(PydanticLaxCoercion.integer),
-            offset: body["offset"]?.nonNull.flatMap(PydanticLaxCoercion.integer),
-            includeFeedback: body["include_feedback"] == .bool(true),
-            columns: body["columns"]?.arrayValue?.compactMap(\.stringValue)
-        ))
+        let found = try reader.read(
+            .init(
+                projectId: request.bodyString("project_id") ?? "", filter: body["filter"],
+                query: try WeaveQueryExpression.query(body["query"]),
+                sortBy: body["sort_by"]?.nonNull.map { WeaveSortOrder($0) },
+                limit: body["limit"]?.nonNull.flatMap(PydanticLaxCoercion.integer),
+                offset: body["offset"]?.nonNull.flatMap(PydanticLaxCoercion.integer),
+                includeFeedback: body["include_feedback"] == .bool(true),
+                columns: body["columns"]?.arrayValue?.compactMap(\.stringValue)
+            ))
         return WeaveResponses.jsonLines(found.map { .object($0.schema) })
     }
 
@@ -117,9 +121,11 @@ struct WeaveCallHandlers {
         let body = request.body
         let limit = body["limit"]?.nonNull.flatMap(PydanticLaxCoercion.integer)
         if let limit, limit < 1 { throw WeaveTraceServerError.invalidRequest("Limit must be a positive integer") }
-        let found = try reader.read(.init(projectId: request.bodyString("project_id") ?? "", filter: body["filter"],
-                                          query: try WeaveQueryExpression.query(body["query"]), sortBy: WeaveSortOrder(keys: []),
-                                          limit: limit))
+        let found = try reader.read(
+            .init(
+                projectId: request.bodyString("project_id") ?? "", filter: body["filter"],
+                query: try WeaveQueryExpression.query(body["query"]), sortBy: WeaveSortOrder(keys: []),
+                limit: limit))
         return .json(200, .object(["count": .int(found.count)]))
     }
 

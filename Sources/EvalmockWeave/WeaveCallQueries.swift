@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Read, list by evaluation run, and delete: the same for every kind of call the v2 routes
 /// expose as its own resource (predictions, scores; evaluation runs for read and delete); only
 /// the marker, the names the request uses and the rendering differ. Each is a view of the one
@@ -37,8 +38,10 @@ struct WeaveCallQueries {
     /// The marked calls that also satisfy `matching`, paged by the request's limit and offset.
     func list(_ request: WeaveRequest, matching: @escaping (WeaveCall) -> Bool) throws -> HTTPResponse {
         let marker = marker
-        let found = try reader.read(.init(projectId: request.projectId, limit: request.integer("limit"), offset: request.integer("offset"),
-                                          matching: { $0.isMarked(marker) && matching($0) }))
+        let found = try reader.read(
+            .init(
+                projectId: request.projectId, limit: request.integer("limit"), offset: request.integer("offset"),
+                matching: { $0.isMarked(marker) && matching($0) }))
         return WeaveResponses.jsonLines(found.map { render($0.call) })
     }
 

@@ -23,7 +23,13 @@ indirect enum WeaveQueryExpression: Equatable {
     case field(String)
     case literal(JSONValue)
 
-    enum Comparison: String { case eq = "$eq", gt = "$gt", gte = "$gte", lt = "$lt", lte = "$lte" }
+    enum Comparison: String {
+        case eq = "$eq"
+        case gt = "$gt"
+        case gte = "$gte"
+        case lt = "$lt"
+        case lte = "$lte"
+    }
 
     /// The `$expr` of a request's `query`; nil when the request has none.
     static func query(_ query: JSONValue?) throws(WeaveTraceServerError) -> WeaveQueryExpression? {
@@ -66,8 +72,9 @@ indirect enum WeaveQueryExpression: Equatable {
             guard let input = argument["input"], let substring = argument["substr"] else {
                 throw .invalidRequest("$contains takes input and substr")
             }
-            return .contains(input: try parse(input), substring: try parse(substring),
-                             caseInsensitive: argument["case_insensitive"] == .bool(true))
+            return .contains(
+                input: try parse(input), substring: try parse(substring),
+                caseInsensitive: argument["case_insensitive"] == .bool(true))
         case "$exists":
             return .exists(try parse(argument))
         case "$size":
@@ -253,7 +260,8 @@ indirect enum WeaveQueryExpression: Equatable {
             guard let lhs = number(left), let rhs = number(right) else { return nil }
             return lhs < rhs ? .orderedAscending : lhs > rhs ? .orderedDescending : .orderedSame
         case (.string(let lhs), .string(let rhs)):
-            return lhs.unicodeScalars.lexicographicallyPrecedes(rhs.unicodeScalars) ? .orderedAscending
+            return lhs.unicodeScalars.lexicographicallyPrecedes(rhs.unicodeScalars)
+                ? .orderedAscending
                 : lhs == rhs ? .orderedSame : .orderedDescending
         case (.bool, .bool), (.bool, .string), (.string, .bool):
             guard let lhs = text(left), let rhs = text(right) else { return nil }

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// `calls_query`: the project's calls narrowed by the request's `filter`, matched against its
 /// `query`, ordered by `sort_by` and paged, each rendered as `CallSchema`.
 ///
@@ -23,7 +24,9 @@ struct WeaveCallReader {
     }
 
     /// The filters the server caps at 1,000 values each (`assert_parameter_length_less_than_max`).
-    private static let cappedFilters = ["op_names", "input_refs", "output_refs", "parent_ids", "trace_ids", "call_ids", "thread_ids", "turn_ids"]
+    private static let cappedFilters = [
+        "op_names", "input_refs", "output_refs", "parent_ids", "trace_ids", "call_ids", "thread_ids", "turn_ids",
+    ]
 
     func read(_ request: Request) throws -> [(call: WeaveCall, schema: JSONValue.JSONObject)] {
         let filter = request.filter?.nonNull ?? .object([:])
@@ -38,8 +41,9 @@ struct WeaveCallReader {
             guard let values = filter[name]?.arrayValue?.compactMap(\.stringValue), !values.isEmpty else { return nil }
             return values
         }
-        let narrowing = WeaveCallStore.Narrowing(callIds: list("call_ids"), parentIds: list("parent_ids"), traceIds: list("trace_ids"),
-                                                 rootsOnly: filter["trace_roots_only"] == .bool(true))
+        let narrowing = WeaveCallStore.Narrowing(
+            callIds: list("call_ids"), parentIds: list("parent_ids"), traceIds: list("trace_ids"),
+            rootsOnly: filter["trace_roots_only"] == .bool(true))
         var rows = try calls.calls(projectId: request.projectId, narrowing: narrowing)
 
         if let names = list("op_names") {
@@ -70,7 +74,8 @@ struct WeaveCallReader {
         }
         if let matching = request.matching { rows = rows.filter(matching) }
 
-        let sortBy = request.sortBy ?? WeaveSortOrder(keys: [.init(field: "started_at", descending: false), .init(field: "id", descending: false)])
+        let sortBy =
+            request.sortBy ?? WeaveSortOrder(keys: [.init(field: "started_at", descending: false), .init(field: "id", descending: false)])
         let paths = (request.query?.fieldPaths ?? []) + sortBy.keys.map(\.field)
         // Feedback is read when the caller asks for it or a field names it.
         let needsFeedback = request.includeFeedback || paths.contains { $0.hasPrefix("feedback.") }

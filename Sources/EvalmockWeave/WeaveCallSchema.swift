@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// A call as the trace server answers it (`CallSchema`), with the fields it derives on read
 /// (`trace_server_common.make_derived_summary_fields`, `hydrate_calls_with_feedback`).
 enum WeaveCallSchema {

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// The trace table in SQLite, scoped by `entity/project`. Every write is one transaction (with
 /// group commit, a savepoint in the iteration's shared transaction, committed before the
 /// response is sent), so a batch is stored whole or not at all.
@@ -24,14 +25,18 @@ final class WeaveCallStore {
     private static let endColumns = ["ended_at", "exception", "output", "summary", "wb_run_step_end"]
 
     private static func startValues(_ call: WeaveCall) -> [SQLiteValue] {
-        [text(call.traceId), text(call.parentId), text(call.threadId), text(call.turnId), text(call.opName),
-         text(call.displayName), time(call.startedAt), json(call.attributes), json(call.inputs), text(call.wbUserId),
-         text(call.wbRunId), integer(call.wbRunStep)]
+        [
+            text(call.traceId), text(call.parentId), text(call.threadId), text(call.turnId), text(call.opName),
+            text(call.displayName), time(call.startedAt), json(call.attributes), json(call.inputs), text(call.wbUserId),
+            text(call.wbRunId), integer(call.wbRunStep),
+        ]
     }
 
     private static func endValues(_ call: WeaveCall) -> [SQLiteValue] {
-        [time(call.endedAt), text(call.exception), json(call.output ?? .null), json(call.summary ?? .object([:])),
-         integer(call.wbRunStepEnd)]
+        [
+            time(call.endedAt), text(call.exception), json(call.output ?? .null), json(call.summary ?? .object([:])),
+            integer(call.wbRunStepEnd),
+        ]
     }
 
     /// `INSERT … ON CONFLICT DO UPDATE` of the given columns. An end keeps a trace id a start
@@ -39,7 +44,8 @@ final class WeaveCallStore {
     private static func upsert(_ columns: [String], keepTraceId: Bool = false) -> String {
         let all = ["project_id", "id"] + columns
         let updates = columns.map { column in
-            column == "trace_id" && keepTraceId ? "trace_id = COALESCE(weave_calls.trace_id, excluded.trace_id)" : "\(column) = excluded.\(column)"
+            column == "trace_id" && keepTraceId
+                ? "trace_id = COALESCE(weave_calls.trace_id, excluded.trace_id)" : "\(column) = excluded.\(column)"
         }
         return """
             INSERT INTO weave_calls (\(all.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: all.count).joined(separator: ", ")))
@@ -106,7 +112,8 @@ final class WeaveCallStore {
     /// output: the v2 `finish` routes.
     func finish(projectId: String, ids: [String], summary: JSONValue?, at time: WeaveTimestamp) throws {
         try database.transaction {
-            let update = try database.statement("""
+            let update = try database.statement(
+                """
                 UPDATE weave_calls SET ended_at = ?, summary = COALESCE(?, summary, '{}'), output = COALESCE(output, 'null')
                 WHERE project_id = ? AND id = ?
                 """)

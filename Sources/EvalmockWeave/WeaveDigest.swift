@@ -9,13 +9,14 @@ enum WeaveDigest {
     static func bytes(_ content: [UInt8]) -> String {
         var text = Data(SHA256.digest(content)).base64EncodedString()
         while text.hasSuffix("=") { text.removeLast() }
-        return String(text.map { character -> Character in
-            switch character {
-            case "+": return "X"  // URL-safe `-`, then replaced
-            case "/": return "Y"  // URL-safe `_`, then replaced
-            default: return character
-            }
-        })
+        return String(
+            text.map { character -> Character in
+                switch character {
+                case "+": return "X"  // URL-safe `-`, then replaced
+                case "/": return "Y"  // URL-safe `_`, then replaced
+                default: return character
+                }
+            })
     }
 
     /// `canonical_json`: `json.dumps(val, sort_keys=True)`.

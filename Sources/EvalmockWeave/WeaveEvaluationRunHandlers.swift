@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Evaluation runs: `POST/GET/DELETE /v2/{entity}/{project}/evaluation_runs`, read by id, and
 /// `finish` (`clickhouse_trace_server_batched.evaluation_run_*`).
 ///
@@ -24,11 +25,14 @@ struct WeaveEvaluationRunHandlers {
         if let source = request.bodyString("source_evaluation_run_id"), !source.isEmpty {
             marker["source_evaluation_run_id"] = .string(source)
         }
-        try reader.calls.write([.start(WeaveCall(
-            projectId: request.projectId, id: id, traceId: id, opName: Self.opName, startedAt: .now(),
-            attributes: .object(["weave": .object(marker)]),
-            inputs: .object(["self": .string(evaluation), "model": .string(model)])
-        ))])
+        try reader.calls.write([
+            .start(
+                WeaveCall(
+                    projectId: request.projectId, id: id, traceId: id, opName: Self.opName, startedAt: .now(),
+                    attributes: .object(["weave": .object(marker)]),
+                    inputs: .object(["self": .string(evaluation), "model": .string(model)])
+                ))
+        ])
         return .json(200, .object(["evaluation_run_id": .string(id)]))
     }
 
@@ -36,8 +40,9 @@ struct WeaveEvaluationRunHandlers {
     /// rows leave out `source_evaluation_run_id` (the server's list builds them without it;
     /// only `read` sets it).
     private func queries(withSource: Bool = true) -> WeaveCallQueries {
-        WeaveCallQueries(reader: reader, marker: "evaluation_run", label: "Evaluation run", idParameter: "evaluation_run_id",
-                         idsParameter: "evaluation_run_ids", render: { Self.render($0, withSource: withSource) })
+        WeaveCallQueries(
+            reader: reader, marker: "evaluation_run", label: "Evaluation run", idParameter: "evaluation_run_id",
+            idsParameter: "evaluation_run_ids", render: { Self.render($0, withSource: withSource) })
     }
 
     func read(_ request: WeaveRequest) throws -> HTTPResponse { try queries().read(request) }
@@ -71,11 +76,15 @@ struct WeaveEvaluationRunHandlers {
             return .json(200, .object(["success": true]))
         }
         let now = WeaveTimestamp.now()
-        try reader.calls.write([.complete(WeaveCall(
-            projectId: request.projectId, id: WeaveIds.uuidV7(), traceId: run.traceId, parentId: run.id, opName: "Evaluation.summarize",
-            startedAt: now, endedAt: now, inputs: .object(["self": run.inputs["self"] ?? .string("")]), output: .null,
-            summary: .object([:]), wbUserId: request.userId
-        ))])
+        try reader.calls.write([
+            .complete(
+                WeaveCall(
+                    projectId: request.projectId, id: WeaveIds.uuidV7(), traceId: run.traceId, parentId: run.id,
+                    opName: "Evaluation.summarize",
+                    startedAt: now, endedAt: now, inputs: .object(["self": run.inputs["self"] ?? .string("")]), output: .null,
+                    summary: .object([:]), wbUserId: request.userId
+                ))
+        ])
         try reader.calls.finish(projectId: request.projectId, ids: [run.id], summary: summary, at: now)
         return .json(200, .object(["success": true]))
     }

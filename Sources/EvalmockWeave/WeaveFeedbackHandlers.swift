@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Feedback: `feedback/create`, `feedback/batch/create`, `feedback/query`, `feedback/purge`
 /// (`weave/trace_server/feedback.py` and the servers' `feedback_*`).
 struct WeaveFeedbackHandlers {
@@ -54,7 +55,8 @@ struct WeaveFeedbackHandlers {
         let expression = request.body["query"]?["$expr"] ?? .null
         func id(_ operation: JSONValue) throws(WeaveTraceServerError) -> String {
             guard let pair = operation["$eq"]?.arrayValue, pair.count == 2, pair[0] == .object(["$getField": "id"]),
-                  let id = pair[1]["$literal"]?.stringValue else { throw .invalidRequest(Self.purgeRefusal) }
+                let id = pair[1]["$literal"]?.stringValue
+            else { throw .invalidRequest(Self.purgeRefusal) }
             return id
         }
         var ids: [String] = []
@@ -87,7 +89,9 @@ struct WeaveFeedbackHandlers {
 
         switch type {
         case "wandb.reaction.1":
-            guard payload["emoji"]?.stringValue != nil else { throw .invalidRequest("Invalid payload for feedback_type \(type): emoji is required") }
+            guard payload["emoji"]?.stringValue != nil else {
+                throw .invalidRequest("Invalid payload for feedback_type \(type): emoji is required")
+            }
         case "wandb.note.1":
             guard let note = payload["note"]?.stringValue, (1...1024).contains(note.count) else {
                 throw .invalidRequest("Invalid payload for feedback_type \(type): note must be a string of 1 to 1024 characters")
@@ -97,7 +101,9 @@ struct WeaveFeedbackHandlers {
         if type.hasPrefix("wandb.annotation") {
             let prefix = "wandb.annotation."
             guard type.hasPrefix(prefix) else { throw .invalidRequest("Invalid annotation feedback type: \(type)") }
-            guard let annotationRef, !annotationRef.isEmpty else { throw .invalidRequest("annotation_ref is required for annotation feedback") }
+            guard let annotationRef, !annotationRef.isEmpty else {
+                throw .invalidRequest("annotation_ref is required for annotation feedback")
+            }
             guard WeaveCallSchema.objectName(annotationRef) == String(type.dropFirst(prefix.count)) else {
                 throw .invalidRequest("annotation_ref must point to an object with name \(type.dropFirst(prefix.count))")
             }
@@ -111,7 +117,9 @@ struct WeaveFeedbackHandlers {
             guard WeaveCallSchema.objectName(runnableRef) == String(type.dropFirst(prefix.count)) else {
                 throw .invalidRequest("runnable_ref must point to an object with name \(type.dropFirst(prefix.count))")
             }
-            if runnableRef.dropFirst(WeaveRefs.externalPrefix.count).split(separator: "/").dropFirst(2).first == "op", callRef?.isEmpty ?? true {
+            if runnableRef.dropFirst(WeaveRefs.externalPrefix.count).split(separator: "/").dropFirst(2).first == "op",
+                callRef?.isEmpty ?? true
+            {
                 throw .invalidRequest("call_ref is required for runnable feedback on ops")
             }
             // RunnablePayloadSchema: `output` is required.

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// One feedback row: a reaction, note, annotation or a scorer's result (`wandb.runnable.*`)
 /// filed on a `weave_ref`, usually a call's `weave:///entity/project/call/<id>`.
 struct WeaveFeedback {
@@ -59,7 +60,8 @@ final class WeaveFeedbackStore {
     /// as it was: a client's retry of a batch carries the same ids.
     func insert(_ rows: [WeaveFeedback]) throws {
         try database.transaction {
-            let insert = try database.statement("""
+            let insert = try database.statement(
+                """
                 INSERT INTO weave_feedback (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (project_id, id) DO NOTHING
                 """)
@@ -85,12 +87,13 @@ final class WeaveFeedbackStore {
         sql += " ORDER BY seq"
         var rows: [WeaveFeedback] = []
         try database.statement(sql).query(bindings) { row in
-            rows.append(WeaveFeedback(
-                projectId: row.text(0) ?? "", id: row.text(1) ?? "", weaveRef: row.text(2) ?? "", wbUserId: row.text(3) ?? "",
-                creator: row.text(4), createdAt: WeaveTimestamp(microseconds: row.int(5)), feedbackType: row.text(6) ?? "",
-                payload: try JSONParser.parse(row.text(7) ?? "{}", maxDepth: Int.max), annotationRef: row.text(8),
-                runnableRef: row.text(9), callRef: row.text(10), triggerRef: row.text(11)
-            ))
+            rows.append(
+                WeaveFeedback(
+                    projectId: row.text(0) ?? "", id: row.text(1) ?? "", weaveRef: row.text(2) ?? "", wbUserId: row.text(3) ?? "",
+                    creator: row.text(4), createdAt: WeaveTimestamp(microseconds: row.int(5)), feedbackType: row.text(6) ?? "",
+                    payload: try JSONParser.parse(row.text(7) ?? "{}", maxDepth: Int.max), annotationRef: row.text(8),
+                    runnableRef: row.text(9), callRef: row.text(10), triggerRef: row.text(11)
+                ))
         }
         return rows
     }

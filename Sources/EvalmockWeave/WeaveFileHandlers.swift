@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Files: `file/create` (a multipart form: `project_id`, `file`, optional `expected_digest`)
 /// and `file/content` (the bytes back, raw). A file is stored once per project by the digest
 /// of its bytes.

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Objects and ops: `obj/create`, `obj/read`, `objs/query`, `obj/delete`
 /// (the trace server's `obj_*`). A version is named by its object id and the digest of its
 /// value; creating the same value again adds no version.
@@ -24,19 +25,22 @@ struct WeaveObjectHandlers {
         } else {
             // One type per name: live versions of the same kind with another base class refuse it.
             var others: [String?] = []
-            for version in existing where version.kind == kind && version.deletedAt == nil
-                && version.baseObjectClass != classes.base && !others.contains(version.baseObjectClass) {
+            for version in existing
+            where version.kind == kind && version.deletedAt == nil
+                && version.baseObjectClass != classes.base && !others.contains(version.baseObjectClass)
+            {
                 others.append(version.baseObjectClass)
             }
             if !others.isEmpty {
                 throw WeaveTraceServerError.invalidRequest(
                     "Cannot publish \(PythonRepr.repr(.string(objectId))) as \(Self.describe(classes.base)): that name is already used by "
-                    + others.map(Self.describe).joined(separator: " or ")
-                    + " in this project. Object versions cannot share types, publish this object under a different name.")
+                        + others.map(Self.describe).joined(separator: " or ")
+                        + " in this project. Object versions cannot share types, publish this object under a different name.")
             }
-            try store.insertVersion(projectId: projectId, objectId: objectId, kind: kind, digest: digest, baseObjectClass: classes.base,
-                                    leafObjectClass: classes.leaf, valText: valText, wbUserId: request.userId,
-                                    createdAt: WeaveResponses.now())
+            try store.insertVersion(
+                projectId: projectId, objectId: objectId, kind: kind, digest: digest, baseObjectClass: classes.base,
+                leafObjectClass: classes.leaf, valText: valText, wbUserId: request.userId,
+                createdAt: WeaveResponses.now())
         }
         return .json(200, .object(["digest": .string(digest), "object_id": .string(objectId)]))
     }
@@ -51,8 +55,9 @@ struct WeaveObjectHandlers {
             throw WeaveTraceServerError.notFound("Obj \(objectId):\(digest) not found")
         }
         if let deletedAt = found.deletedAt {
-            throw WeaveTraceServerError(status: 404, reason: "\(objectId):v\(found.versionIndex) was deleted at \(WeaveObjectDates.python(deletedAt))",
-                                        extra: ["deleted_at": .string(WeaveObjectDates.python(deletedAt))])
+            throw WeaveTraceServerError(
+                status: 404, reason: "\(objectId):v\(found.versionIndex) was deleted at \(WeaveObjectDates.python(deletedAt))",
+                extra: ["deleted_at": .string(WeaveObjectDates.python(deletedAt))])
         }
         return .json(200, .object(["obj": try found.schema(WeaveObjectVersion.Detail(request.body))]))
     }
@@ -88,19 +93,22 @@ struct WeaveObjectHandlers {
             return (field, sort["direction"]?.stringValue == "desc")
         }
         terms = terms.isEmpty ? [("created_at", false), ("version_index", false)] : terms + [("version_index", false)]
-        versions = WeaveSorting.stable(versions, by: terms.map { term in
-            { (a: WeaveObjectVersion, b: WeaveObjectVersion) -> Bool? in
-                let order: Bool?
-                switch term.field {
-                case "object_id": order = a.objectId == b.objectId ? nil : Self.codePointOrder(a.objectId, b.objectId)
-                case "created_at": order = a.createdAt == b.createdAt ? nil : a.createdAt < b.createdAt
-                default: order = a.versionIndex == b.versionIndex ? nil : a.versionIndex < b.versionIndex
+        versions = WeaveSorting.stable(
+            versions,
+            by: terms.map { term in
+                { (a: WeaveObjectVersion, b: WeaveObjectVersion) -> Bool? in
+                    let order: Bool?
+                    switch term.field {
+                    case "object_id": order = a.objectId == b.objectId ? nil : Self.codePointOrder(a.objectId, b.objectId)
+                    case "created_at": order = a.createdAt == b.createdAt ? nil : a.createdAt < b.createdAt
+                    default: order = a.versionIndex == b.versionIndex ? nil : a.versionIndex < b.versionIndex
+                    }
+                    return order.map { term.descending ? !$0 : $0 }
                 }
-                return order.map { term.descending ? !$0 : $0 }
-            }
-        })
-        versions = WeaveSorting.page(versions, limit: request.body["limit"]?.nonNull.flatMap(PydanticLaxCoercion.integer),
-                                     offset: request.body["offset"]?.nonNull.flatMap(PydanticLaxCoercion.integer))
+            })
+        versions = WeaveSorting.page(
+            versions, limit: request.body["limit"]?.nonNull.flatMap(PydanticLaxCoercion.integer),
+            offset: request.body["offset"]?.nonNull.flatMap(PydanticLaxCoercion.integer))
         let detail = WeaveObjectVersion.Detail(request.body)
         return .json(200, .object(["objs": .array(try versions.map { try $0.schema(detail) })]))
     }
@@ -129,8 +137,9 @@ struct WeaveObjectHandlers {
         let found = Set(matching.map(\.digest))
         if let digests, !digests.isEmpty, Set(digests).count != found.count {
             let missing = Set(digests).subtracting(found)
-            throw WeaveTraceServerError.notFound("Delete request contains \(digests.count) digests, but found \(found.count) objects to delete. "
-                                                 + "Diff digests: \(Self.pythonSet(missing))")
+            throw WeaveTraceServerError.notFound(
+                "Delete request contains \(digests.count) digests, but found \(found.count) objects to delete. "
+                    + "Diff digests: \(Self.pythonSet(missing))")
         }
         try store.markDeleted(projectId: projectId, objectId: objectId, digests: found, at: WeaveResponses.now())
         return .json(200, .object(["num_deleted": .int(matching.count)]))
@@ -187,8 +196,11 @@ enum WeaveObjectNames {
             invalid.append(String(scalar))
         }
         if !invalid.isEmpty {
-            throw WeaveTraceServerError(status: 422, reason: "Invalid object name: \(name). Contains invalid characters: "
-                + "\(PythonRepr.repr(.array(invalid.map(JSONValue.string)))). Please upgrade your `weave` package to `>0.51.0` to prevent this error.")
+            throw WeaveTraceServerError(
+                status: 422,
+                reason: "Invalid object name: \(name). Contains invalid characters: "
+                    + "\(PythonRepr.repr(.array(invalid.map(JSONValue.string)))). Please upgrade your `weave` package to `>0.51.0` to prevent this error."
+            )
         }
         if name.isEmpty { throw WeaveTraceServerError(status: 422, reason: "Object name cannot be empty") }
         if name.unicodeScalars.count > 128 { throw .invalidRequest("String too long: \(name). Max length is 128") }
@@ -199,7 +211,7 @@ enum WeaveObjectNames {
         if scalar == "." || scalar == "-" || scalar == "_" { return true }
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-             .decimalNumber, .letterNumber, .otherNumber:
+            .decimalNumber, .letterNumber, .otherNumber:
             return true
         default:
             return false
@@ -221,7 +233,8 @@ struct WeaveObjectClasses {
             return
         }
         if case .array(let bases)? = object["_bases"], bases.count >= 2, bases[bases.count - 1] == .string("BaseModel"),
-           let parent = bases[bases.count - 2].stringValue, ["BaseObject", "Object"].contains(parent) {
+            let parent = bases[bases.count - 2].stringValue, ["BaseObject", "Object"].contains(parent)
+        {
             // `val["_class_name"]`: a KeyError when missing; the classes must be strings to be stored.
             guard let className = object["_class_name"] else { throw .internalBackend }
             guard let leaf = className.stringValue else { throw .unregistered }
@@ -237,7 +250,9 @@ struct WeaveObjectClasses {
         if let builtinObjectClass {
             // The server validates the value with the builtin class's pydantic model and stores
             // its dump; evalmock has not those models.
-            guard Self.builtinClasses.contains(builtinObjectClass) else { throw .invalidRequest("Unknown object class: \(builtinObjectClass)") }
+            guard Self.builtinClasses.contains(builtinObjectClass) else {
+                throw .invalidRequest("Unknown object class: \(builtinObjectClass)")
+            }
             throw WeaveTraceServerError(status: 501, reason: "evalmock does not emulate creating a \(builtinObjectClass) from its fields")
         }
         base = nil

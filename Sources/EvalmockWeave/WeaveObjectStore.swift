@@ -89,14 +89,18 @@ final class WeaveObjectStore {
     /// A new version of `objectId`: the next `version_index` over all its versions (deleted
     /// ones count), and the only latest one. A (kind, name, digest) that was deleted comes back
     /// as this new version, as the server's upsert of the same key does.
-    func insertVersion(projectId: String, objectId: String, kind: String, digest: String, baseObjectClass: String?,
-                       leafObjectClass: String?, valText: String, wbUserId: String?, createdAt: String) throws {
+    func insertVersion(
+        projectId: String, objectId: String, kind: String, digest: String, baseObjectClass: String?,
+        leafObjectClass: String?, valText: String, wbUserId: String?, createdAt: String
+    ) throws {
         try database.transaction {
-            let count = try database.statement("SELECT COUNT(*) FROM weave_objects WHERE project_id = ? AND object_id = ?")
+            let count =
+                try database.statement("SELECT COUNT(*) FROM weave_objects WHERE project_id = ? AND object_id = ?")
                 .scalarInt([.text(projectId), .text(objectId)]) ?? 0
             try database.statement("UPDATE weave_objects SET is_latest = 0 WHERE project_id = ? AND object_id = ?")
                 .execute([.text(projectId), .text(objectId)])
-            try database.statement("""
+            try database.statement(
+                """
                 INSERT INTO weave_objects (project_id, object_id, kind, digest, base_object_class, leaf_object_class, val,
                                            version_index, is_latest, wb_user_id, created_at, deleted_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, NULL)
@@ -104,20 +108,23 @@ final class WeaveObjectStore {
                     base_object_class = excluded.base_object_class, leaf_object_class = excluded.leaf_object_class,
                     val = excluded.val, version_index = excluded.version_index, is_latest = 1,
                     created_at = excluded.created_at, deleted_at = NULL
-                """).execute([
-                    .text(projectId), .text(objectId), .text(kind), .text(digest), Self.text(baseObjectClass),
-                    Self.text(leafObjectClass), .text(valText), .integer(count), Self.text(wbUserId), .text(createdAt),
-                ])
+                """
+            ).execute([
+                .text(projectId), .text(objectId), .text(kind), .text(digest), Self.text(baseObjectClass),
+                Self.text(leafObjectClass), .text(valText), .integer(count), Self.text(wbUserId), .text(createdAt),
+            ])
         }
     }
 
     /// Makes one live version the latest of its name (creating an existing digest again does).
     func makeLatest(projectId: String, objectId: String, digest: String) throws {
         try database.transaction {
-            try database.statement("""
+            try database.statement(
+                """
                 UPDATE weave_objects SET is_latest = CASE WHEN digest = ? AND deleted_at IS NULL THEN 1 ELSE 0 END
                 WHERE project_id = ? AND object_id = ?
-                """).execute([.text(digest), .text(projectId), .text(objectId)])
+                """
+            ).execute([.text(digest), .text(projectId), .text(objectId)])
         }
     }
 
@@ -125,27 +132,31 @@ final class WeaveObjectStore {
     /// version) the latest, as `obj_delete` re-points it.
     func markDeleted(projectId: String, objectId: String, digests: Set<String>, at time: String) throws {
         try database.transaction {
-            let delete = try database.statement("""
+            let delete = try database.statement(
+                """
                 UPDATE weave_objects SET deleted_at = ?, is_latest = 0 WHERE project_id = ? AND object_id = ? AND digest = ?
                 """)
             for digest in digests.sorted() { try delete.execute([.text(time), .text(projectId), .text(objectId), .text(digest)]) }
-            try database.statement("""
+            try database.statement(
+                """
                 UPDATE weave_objects SET is_latest = CASE WHEN seq = (
                     SELECT seq FROM weave_objects WHERE project_id = ?1 AND object_id = ?2 AND deleted_at IS NULL
                     ORDER BY created_at DESC, version_index DESC LIMIT 1) THEN 1 ELSE 0 END
                 WHERE project_id = ?1 AND object_id = ?2
-                """).execute([.text(projectId), .text(objectId)])
+                """
+            ).execute([.text(projectId), .text(objectId)])
         }
     }
 
     private func selectObjects(_ condition: String, _ bindings: [SQLiteValue]) throws -> [WeaveObjectVersion] {
         var versions: [WeaveObjectVersion] = []
         try database.statement("SELECT \(Self.objectColumns) FROM weave_objects \(condition) ORDER BY seq").query(bindings) { row in
-            versions.append(WeaveObjectVersion(
-                seq: row.int(0), projectId: row.text(1) ?? "", objectId: row.text(2) ?? "", kind: row.text(3) ?? "",
-                digest: row.text(4) ?? "", baseObjectClass: row.text(5), leafObjectClass: row.text(6), valText: row.text(7) ?? "null",
-                versionIndex: Int(row.int(8)), isLatest: row.int(9) == 1, wbUserId: row.text(10), createdAt: row.text(11) ?? "",
-                deletedAt: row.text(12)))
+            versions.append(
+                WeaveObjectVersion(
+                    seq: row.int(0), projectId: row.text(1) ?? "", objectId: row.text(2) ?? "", kind: row.text(3) ?? "",
+                    digest: row.text(4) ?? "", baseObjectClass: row.text(5), leafObjectClass: row.text(6), valText: row.text(7) ?? "null",
+                    versionIndex: Int(row.int(8)), isLatest: row.int(9) == 1, wbUserId: row.text(10), createdAt: row.text(11) ?? "",
+                    deletedAt: row.text(12)))
         }
         return versions
     }

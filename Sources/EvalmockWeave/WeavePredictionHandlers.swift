@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Predictions: `POST/GET/DELETE /v2/{entity}/{project}/predictions`, read by id, and `finish`
 /// (`clickhouse_trace_server_batched.prediction_*`). A prediction is a call of the op
 /// `<model name>.predict` marked `attributes.weave.prediction = "true"`, its inputs
@@ -25,22 +26,27 @@ struct WeavePredictionHandlers {
                 throw WeaveTraceServerError.notFound("Evaluation run \(runId) not found")
             }
             let predictAndScore = WeaveIds.uuidV7()
-            parts.append(.start(WeaveCall(
-                projectId: request.projectId, id: predictAndScore, traceId: runId, parentId: runId, opName: Self.predictAndScoreOpName,
-                startedAt: now, attributes: .object(["weave": .object(["predict_call_id": .string(id)])]),
-                inputs: .object(["self": run.inputs["self"] ?? .null, "model": .string(model), "example": inputs]),
-                wbUserId: request.userId
-            )))
+            parts.append(
+                .start(
+                    WeaveCall(
+                        projectId: request.projectId, id: predictAndScore, traceId: runId, parentId: runId,
+                        opName: Self.predictAndScoreOpName,
+                        startedAt: now, attributes: .object(["weave": .object(["predict_call_id": .string(id)])]),
+                        inputs: .object(["self": run.inputs["self"] ?? .null, "model": .string(model), "example": inputs]),
+                        wbUserId: request.userId
+                    )))
             traceId = runId
             parentId = predictAndScore
             marker["evaluation_run_id"] = .string(runId)
         }
-        parts.append(.complete(WeaveCall(
-            projectId: request.projectId, id: id, traceId: traceId, parentId: parentId,
-            opName: "\(Self.refName(model, otherwise: "Model")).predict", startedAt: now, endedAt: now,
-            attributes: .object(["weave": .object(marker)]), inputs: .object(["self": .string(model), "inputs": inputs]),
-            output: request.body["output"] ?? .null, summary: .object([:]), wbUserId: request.userId
-        )))
+        parts.append(
+            .complete(
+                WeaveCall(
+                    projectId: request.projectId, id: id, traceId: traceId, parentId: parentId,
+                    opName: "\(Self.refName(model, otherwise: "Model")).predict", startedAt: now, endedAt: now,
+                    attributes: .object(["weave": .object(marker)]), inputs: .object(["self": .string(model), "inputs": inputs]),
+                    output: request.body["output"] ?? .null, summary: .object([:]), wbUserId: request.userId
+                )))
         try reader.calls.write(parts)
         return .json(200, .object(["prediction_id": .string(id)]))
     }
@@ -52,8 +58,9 @@ struct WeavePredictionHandlers {
     }
 
     private var queries: WeaveCallQueries {
-        WeaveCallQueries(reader: reader, marker: "prediction", label: "Prediction", idParameter: "prediction_id",
-                         idsParameter: "prediction_ids", render: Self.render)
+        WeaveCallQueries(
+            reader: reader, marker: "prediction", label: "Prediction", idParameter: "prediction_id",
+            idsParameter: "prediction_ids", render: Self.render)
     }
 
     func read(_ request: WeaveRequest) throws -> HTTPResponse { try queries.read(request) }
@@ -69,7 +76,8 @@ struct WeavePredictionHandlers {
         if let prediction = try reader.calls.call(projectId: request.projectId, id: id), prediction.isMarked("prediction") {
             var ids = [id]
             if let parentId = prediction.parentId, let parent = try reader.calls.call(projectId: request.projectId, id: parentId),
-               parent.opName.map({ refName($0) == Self.predictAndScoreOpName }) ?? false {
+                parent.opName.map({ refName($0) == Self.predictAndScoreOpName }) ?? false
+            {
                 ids.append(parentId)
             }
             try reader.calls.finish(projectId: request.projectId, ids: ids, summary: nil, at: .now())

@@ -36,7 +36,8 @@ final class WeaveProjectStore {
     /// By the id `Project.id` gives out; nil for any other text.
     func project(id: String) throws -> Project? {
         guard let data = Data(base64Encoded: id), let text = String(data: data, encoding: .utf8),
-              text.hasPrefix("Project:"), let seq = Int64(text.dropFirst("Project:".count)) else { return nil }
+            text.hasPrefix("Project:"), let seq = Int64(text.dropFirst("Project:".count))
+        else { return nil }
         return try first("SELECT \(Self.columns) FROM weave_projects WHERE seq = ?", [.integer(seq)])
     }
 
@@ -45,10 +46,14 @@ final class WeaveProjectStore {
         try database.transaction {
             let existing = try project(entity: entity, name: name)
             if existing == nil {
-                try database.statement("""
+                try database.statement(
+                    """
                     INSERT INTO weave_projects (project_id, entity, name, description, created_at) VALUES (?, ?, ?, ?, ?)
-                    """).execute([.text("\(entity)/\(name)"), .text(entity), .text(name),
-                                  description.map(SQLiteValue.text) ?? .null, .text(Timestamp.nowISO8601())])
+                    """
+                ).execute([
+                    .text("\(entity)/\(name)"), .text(entity), .text(name),
+                    description.map(SQLiteValue.text) ?? .null, .text(Timestamp.nowISO8601()),
+                ])
             } else if let description {
                 try database.statement("UPDATE weave_projects SET description = ? WHERE project_id = ?")
                     .execute([.text(description), .text("\(entity)/\(name)")])
@@ -72,8 +77,9 @@ final class WeaveProjectStore {
     private func first(_ sql: String, _ bindings: [SQLiteValue]) throws -> Project? {
         var found: Project?
         try database.statement(sql).query(bindings) { row in
-            found = Project(seq: row.int(0), entity: row.text(1) ?? "", name: row.text(2) ?? "",
-                            description: row.text(3), createdAt: row.text(4) ?? "")
+            found = Project(
+                seq: row.int(0), entity: row.text(1) ?? "", name: row.text(2) ?? "",
+                description: row.text(3), createdAt: row.text(4) ?? "")
         }
         return found
     }

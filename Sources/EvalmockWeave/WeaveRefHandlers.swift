@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// `refs/read_batch`: the values object and op refs point at, walking their extra paths
 /// (`attr`, `key`, `index`, and `id` through a table ref into one of its rows) and following
 /// refs met on the way, as the trace server's batched ref reader does. Refs name versions by
@@ -41,11 +42,13 @@ struct WeaveRefHandlers {
             for (projectId, projectRefs) in byProject.sorted(by: { $0.key < $1.key }) {
                 let digests = Set(projectRefs.compactMap(\.version))
                 let names = Set(projectRefs.map(\.name))
-                let found = Set(try store.versions(projectId: projectId)
-                    .filter { names.contains($0.objectId) && digests.contains($0.digest) }.map(\.digest))
+                let found = Set(
+                    try store.versions(projectId: projectId)
+                        .filter { names.contains($0.objectId) && digests.contains($0.digest) }.map(\.digest))
                 if digests.count != found.count {
-                    throw WeaveTraceServerError.notFound("Ref read contains \(digests.count) digests, but found \(found.count) objects. "
-                                                         + "Diff digests: \(WeaveObjectHandlers.pythonSet(digests.subtracting(found)))")
+                    throw WeaveTraceServerError.notFound(
+                        "Ref read contains \(digests.count) digests, but found \(found.count) objects. "
+                            + "Diff digests: \(WeaveObjectHandlers.pythonSet(digests.subtracting(found)))")
                 }
             }
         }
@@ -71,7 +74,8 @@ struct WeaveRefHandlers {
                         let rows = try store.rows(projectId: projectId, digests: [argument])
                         // `row_digest_vals[row_digest]`: a row the table lacks is a KeyError.
                         guard let rowDigests = try store.rowDigests(projectId: projectId, table: inner.name), rowDigests.contains(argument),
-                              let row = rows[argument] else { throw WeaveTraceServerError.internalBackend }
+                            let row = rows[argument]
+                        else { throw WeaveTraceServerError.internalBackend }
                         value = row
                         extra = extra.dropFirst(2)
                         continue
@@ -96,7 +100,9 @@ struct WeaveRefHandlers {
         /// `val[int(arg)]` after `index >= len(val)` gives null: Python's negative indexes
         /// count from the end; a dict has no integer keys (KeyError), other values no length.
         private static func index(_ value: JSONValue, _ argument: String) throws(WeaveTraceServerError) -> JSONValue {
-            guard let index = WeaveRefs.pythonInt(argument) else { throw .invalidRequest("invalid literal for int() with base 10: \(PythonRepr.repr(.string(argument)))") }
+            guard let index = WeaveRefs.pythonInt(argument) else {
+                throw .invalidRequest("invalid literal for int() with base 10: \(PythonRepr.repr(.string(argument)))")
+            }
             switch value {
             case .array(let items):
                 if index >= items.count { return .null }
@@ -124,8 +130,9 @@ struct WeaveRefHandlers {
             if let cached = roots[key] { return cached ?? .null }
             let found = try store.versions(projectId: ref.projectId, objectId: ref.name).first { $0.digest == version }
             guard let found else {
-                throw WeaveTraceServerError.notFound("Ref read contains 1 digests, but found 0 objects. "
-                                                     + "Diff digests: \(WeaveObjectHandlers.pythonSet([version]))")
+                throw WeaveTraceServerError.notFound(
+                    "Ref read contains 1 digests, but found 0 objects. "
+                        + "Diff digests: \(WeaveObjectHandlers.pythonSet([version]))")
             }
             let value: JSONValue? = found.deletedAt == nil ? try found.value() : nil
             roots[key] = .some(value)

@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// What every Weave handler reads from a validated request: the `entity/project` scope, the
 /// caller, typed query values, and the ref check the server applies to all request strings.
 struct WeaveRequest {

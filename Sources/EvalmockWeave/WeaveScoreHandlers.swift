@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// Scores: `POST/GET/DELETE /v2/{entity}/{project}/scores` and read by id
 /// (`clickhouse_trace_server_batched.score_*`). A score is a call of the op
 /// `<scorer name>.score` marked `attributes.weave.score = "true"`, plus runnable feedback
@@ -43,24 +44,32 @@ struct WeaveScoreHandlers {
         let now = WeaveTimestamp.now()
         let value = request.body["value"] ?? .null
         try database.transaction {
-            try reader.calls.write([.complete(WeaveCall(
-                projectId: request.projectId, id: id, traceId: traceId, parentId: parentId, opName: "\(scorerName).score",
-                startedAt: now, endedAt: now, attributes: .object(["weave": .object(marker)]),
-                inputs: .object(["self": .string(scorer), "inputs": prediction?.inputs["inputs"]?.nonNull ?? .object([:]),
-                                 "output": prediction?.output ?? .null]),
-                output: value, summary: .object([:]), wbUserId: request.userId
-            ))])
-            try feedback.insert([WeaveFeedback(
-                projectId: request.projectId, id: WeaveIds.uuidV7(),
-                weaveRef: WeaveCallSchema.ref(projectId: request.projectId, callId: predictionId), wbUserId: request.userId,
-                createdAt: now, feedbackType: "wandb.runnable.\(scorerName)", payload: .object(["output": value]), runnableRef: scorer
-            )])
+            try reader.calls.write([
+                .complete(
+                    WeaveCall(
+                        projectId: request.projectId, id: id, traceId: traceId, parentId: parentId, opName: "\(scorerName).score",
+                        startedAt: now, endedAt: now, attributes: .object(["weave": .object(marker)]),
+                        inputs: .object([
+                            "self": .string(scorer), "inputs": prediction?.inputs["inputs"]?.nonNull ?? .object([:]),
+                            "output": prediction?.output ?? .null,
+                        ]),
+                        output: value, summary: .object([:]), wbUserId: request.userId
+                    ))
+            ])
+            try feedback.insert([
+                WeaveFeedback(
+                    projectId: request.projectId, id: WeaveIds.uuidV7(),
+                    weaveRef: WeaveCallSchema.ref(projectId: request.projectId, callId: predictionId), wbUserId: request.userId,
+                    createdAt: now, feedbackType: "wandb.runnable.\(scorerName)", payload: .object(["output": value]), runnableRef: scorer
+                )
+            ])
         }
         return .json(200, .object(["score_id": .string(id)]))
     }
 
     private var queries: WeaveCallQueries {
-        WeaveCallQueries(reader: reader, marker: "score", label: "Score", idParameter: "score_id", idsParameter: "score_ids", render: Self.render)
+        WeaveCallQueries(
+            reader: reader, marker: "score", label: "Score", idParameter: "score_id", idsParameter: "score_ids", render: Self.render)
     }
 
     func read(_ request: WeaveRequest) throws -> HTTPResponse { try queries.read(request) }

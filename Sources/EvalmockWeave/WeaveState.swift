@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// What `/_evalmock/reset`, export and the inventory see of Weave: the W&B projects
 /// `upsertModel` created, the call table, the feedback table and the object store (objects,
 /// tables, their rows, files), every row scoped to its `entity/project`, so a project is wiped
@@ -22,9 +23,11 @@ extension WeaveAPI: StatefulAPI {
     public func inventory() throws -> JSONValue.JSONObject {
         var counts = try tableInventory()
         for marker in ["evaluation_run", "prediction", "score"] {
-            counts[marker] = .int(Int(try database.statement(
-                "SELECT COUNT(*) FROM weave_calls WHERE json_extract(attributes, '$.weave.' || ?) = 'true'"
-            ).scalarInt([.text(marker)]) ?? 0))
+            counts[marker] = .int(
+                Int(
+                    try database.statement(
+                        "SELECT COUNT(*) FROM weave_calls WHERE json_extract(attributes, '$.weave.' || ?) = 'true'"
+                    ).scalarInt([.text(marker)]) ?? 0))
         }
         return counts
     }
@@ -39,19 +42,25 @@ extension WeaveAPI: StatefulAPI {
 
     public var resetScopes: [ResetScope] {
         [
-            ResetScope(name: "project", rows: ["weave_projects", "weave_feedback", "weave_calls", "weave_objects", "weave_tables",
-                                               "weave_table_rows", "weave_files"].map { .matching(table: $0, column: "project_id") }),
-            ResetScope(name: "evaluation_run", statements: [
-                """
-                \(Self.doomedCalls)
-                DELETE FROM weave_feedback WHERE (project_id, weave_ref) IN (
-                    SELECT project_id, 'weave:///' || project_id || '/call/' || id FROM doomed)
-                """,
-                """
-                \(Self.doomedCalls)
-                DELETE FROM weave_calls WHERE (project_id, id) IN (SELECT project_id, id FROM doomed)
-                """,
-            ]),
+            ResetScope(
+                name: "project",
+                rows: [
+                    "weave_projects", "weave_feedback", "weave_calls", "weave_objects", "weave_tables",
+                    "weave_table_rows", "weave_files",
+                ].map { .matching(table: $0, column: "project_id") }),
+            ResetScope(
+                name: "evaluation_run",
+                statements: [
+                    """
+                    \(Self.doomedCalls)
+                    DELETE FROM weave_feedback WHERE (project_id, weave_ref) IN (
+                        SELECT project_id, 'weave:///' || project_id || '/call/' || id FROM doomed)
+                    """,
+                    """
+                    \(Self.doomedCalls)
+                    DELETE FROM weave_calls WHERE (project_id, id) IN (SELECT project_id, id FROM doomed)
+                    """,
+                ]),
         ]
     }
 }

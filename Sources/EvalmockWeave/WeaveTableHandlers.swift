@@ -70,7 +70,9 @@ struct WeaveTableHandlers {
         try request.checkRefs()
         let projectId = request.bodyString("project_id") ?? ""
         let rowDigests = try store.rowDigests(projectId: projectId, table: request.bodyString("digest") ?? "") ?? []
-        let wanted = request.body["filter"]?["row_digests"]?.arrayValue.map { Set($0.compactMap(\.stringValue)) }.flatMap { $0.isEmpty ? nil : $0 }
+        let wanted = request.body["filter"]?["row_digests"]?.arrayValue.map { Set($0.compactMap(\.stringValue)) }.flatMap {
+            $0.isEmpty ? nil : $0
+        }
         let values = try store.rows(projectId: projectId, digests: rowDigests)
         var rows: [(index: Int, digest: String, val: JSONValue)] = []
         for (index, digest) in rowDigests.enumerated() {
@@ -79,18 +81,26 @@ struct WeaveTableHandlers {
         }
         let terms = try (request.body["sort_by"]?.arrayValue ?? []).map(Self.sortTerm)
         if !terms.isEmpty {
-            rows = WeaveSorting.stable(rows, by: terms.map { term in
-                { a, b in
-                    let order = WeaveRowOrder.compare(a.val.path(term.path), b.val.path(term.path))
-                    return order == .orderedSame ? nil : (order == .orderedAscending) != term.descending
-                }
-            })
+            rows = WeaveSorting.stable(
+                rows,
+                by: terms.map { term in
+                    { a, b in
+                        let order = WeaveRowOrder.compare(a.val.path(term.path), b.val.path(term.path))
+                        return order == .orderedSame ? nil : (order == .orderedAscending) != term.descending
+                    }
+                })
         }
-        rows = WeaveSorting.page(rows, limit: request.body["limit"]?.nonNull.flatMap(PydanticLaxCoercion.integer),
-                                 offset: request.body["offset"]?.nonNull.flatMap(PydanticLaxCoercion.integer))
-        return .json(200, .object(["rows": .array(rows.map { row in
-            .object(["digest": .string(row.digest), "val": row.val, "original_index": .int(row.index)])
-        })]))
+        rows = WeaveSorting.page(
+            rows, limit: request.body["limit"]?.nonNull.flatMap(PydanticLaxCoercion.integer),
+            offset: request.body["offset"]?.nonNull.flatMap(PydanticLaxCoercion.integer))
+        return .json(
+            200,
+            .object([
+                "rows": .array(
+                    rows.map { row in
+                        .object(["digest": .string(row.digest), "val": row.val, "original_index": .int(row.index)])
+                    })
+            ]))
     }
 
     /// The row count of one table; 0 for a table the project does not have.
@@ -112,9 +122,10 @@ struct WeaveTableHandlers {
             var entry: JSONValue.JSONObject = ["count": .int(rowDigests.count), "digest": .string(digest), "storage_size_bytes": .null]
             if withSize {
                 let values = try store.rows(projectId: projectId, digests: rowDigests)
-                entry["storage_size_bytes"] = .int(rowDigests.reduce(0) { total, digest in
-                    total + (values[digest].map { PythonJSONDumps.dumps($0, sortKeys: false).utf8.count } ?? 0)
-                })
+                entry["storage_size_bytes"] = .int(
+                    rowDigests.reduce(0) { total, digest in
+                        total + (values[digest].map { PythonJSONDumps.dumps($0, sortKeys: false).utf8.count } ?? 0)
+                    })
             }
             tables.append(.object(entry))
         }

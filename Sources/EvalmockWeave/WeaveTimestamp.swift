@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// A call's or feedback's time as the trace server keeps it: UTC, to the millisecond
 /// (ClickHouse's `DateTime64(3)`), written back as pydantic writes an aware `datetime`
 /// (`2025-01-02T03:04:05.678000Z`, the fraction left out when it is zero).
@@ -41,8 +42,9 @@ struct WeaveTimestamp: Comparable {
             return true
         }
         guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2),
-              (1...12).contains(month), (1...31).contains(day), expect("Tt "),
-              let hour = number(2), expect(":"), let minute = number(2) else { return nil }
+            (1...12).contains(month), (1...31).contains(day), expect("Tt "),
+            let hour = number(2), expect(":"), let minute = number(2)
+        else { return nil }
         var second = 0
         if expect(":") {
             guard let value = number(2) else { return nil }
@@ -89,7 +91,8 @@ struct WeaveTimestamp: Comparable {
             let digits = String(value)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
-        var result = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
+        var result =
+            "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
         if micros != 0 { result += "." + pad(micros, 6) }
         return result + "Z"
     }

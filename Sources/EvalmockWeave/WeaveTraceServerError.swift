@@ -1,4 +1,5 @@
 import EvalmockKit
+
 /// An error the trace server raises inside a handler. Its error registry turns each into a
 /// status and a `{"reason": ...}` body (`weave/trace_server/errors.py`); an exception type the
 /// registry does not list (it matches the exact type, not subclasses) becomes 500

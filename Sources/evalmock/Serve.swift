@@ -9,15 +9,15 @@ struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the emulated APIs until SIGINT or SIGTERM.",
         discussion: """
-        Every option can also be set by an environment variable (the flag wins): \
-        EVALMOCK_HOST, EVALMOCK_PORT, EVALMOCK_DB, EVALMOCK_OPENAPI_DIR, \
-        EVALMOCK_API_KEYS (comma-separated), EVALMOCK_MAX_BODY_BYTES, \
-        EVALMOCK_MAX_JSON_DEPTH, EVALMOCK_MAX_HEADER_BYTES, EVALMOCK_MAX_URI_BYTES, \
-        EVALMOCK_MAX_BATCH_ITEMS, EVALMOCK_MAX_CONNECTIONS, EVALMOCK_REQUEST_TIMEOUT, EVALMOCK_LOG_LEVEL, \
-        EVALMOCK_LOG_FORMAT, EVALMOCK_FIXTURES, EVALMOCK_GROUP_COMMIT, \
-        EVALMOCK_LENIENT (1 or true), EVALMOCK_NO_CONTROL (1 or true), \
-        EVALMOCK_CONTROL_TOKEN, EVALMOCK_JOURNAL_LIMIT.
-        """
+            Every option can also be set by an environment variable (the flag wins): \
+            EVALMOCK_HOST, EVALMOCK_PORT, EVALMOCK_DB, EVALMOCK_OPENAPI_DIR, \
+            EVALMOCK_API_KEYS (comma-separated), EVALMOCK_MAX_BODY_BYTES, \
+            EVALMOCK_MAX_JSON_DEPTH, EVALMOCK_MAX_HEADER_BYTES, EVALMOCK_MAX_URI_BYTES, \
+            EVALMOCK_MAX_BATCH_ITEMS, EVALMOCK_MAX_CONNECTIONS, EVALMOCK_REQUEST_TIMEOUT, EVALMOCK_LOG_LEVEL, \
+            EVALMOCK_LOG_FORMAT, EVALMOCK_FIXTURES, EVALMOCK_GROUP_COMMIT, \
+            EVALMOCK_LENIENT (1 or true), EVALMOCK_NO_CONTROL (1 or true), \
+            EVALMOCK_CONTROL_TOKEN, EVALMOCK_JOURNAL_LIMIT.
+            """
     )
 
     @Option(help: "Address to listen on. A non-loopback address exposes the emulator to the network.")
@@ -29,10 +29,12 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("db"), help: "SQLite database file, created if missing; ':memory:' keeps nothing after exit.")
     var databasePath: String = Environment.string("EVALMOCK_DB") ?? "evalmock.db"
 
-    @Option(name: .customLong("openapi-dir"), help: "Directory of the OpenAPI documents (default: ./openapi, else the one beside the binary).")
+    @Option(
+        name: .customLong("openapi-dir"), help: "Directory of the OpenAPI documents (default: ./openapi, else the one beside the binary).")
     var openAPIDirectory: String?
 
-    @Option(name: .customLong("api-key"), help: "Accept only this credential (repeatable). Without it any non-empty credential is accepted.")
+    @Option(
+        name: .customLong("api-key"), help: "Accept only this credential (repeatable). Without it any non-empty credential is accepted.")
     var apiKeys: [String] = Environment.list("EVALMOCK_API_KEYS")
 
     @Option(help: "Largest request body in bytes; larger bodies get 413 in the API's error format.")
@@ -62,22 +64,36 @@ struct Serve: ParsableCommand {
     @Option(help: "text or json (one JSON object per line).")
     var logFormat: String = Environment.string("EVALMOCK_LOG_FORMAT") ?? "text"
 
-    @Flag(inversion: .prefixedNo, help: "Commit the writes of the requests ready together in one transaction, answering each after that commit (EVALMOCK_GROUP_COMMIT=0 turns it off).")
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Commit the writes of the requests ready together in one transaction, answering each after that commit (EVALMOCK_GROUP_COMMIT=0 turns it off)."
+    )
     var groupCommit: Bool = Environment.string("EVALMOCK_GROUP_COMMIT").map { $0 != "0" && $0 != "false" } ?? true
 
-    @Option(name: .customLong("fixtures"), help: "Directory of seed data: DIR/<api>/*.json is loaded into that API at start-up; loading again does not duplicate.")
+    @Option(
+        name: .customLong("fixtures"),
+        help: "Directory of seed data: DIR/<api>/*.json is loaded into that API at start-up; loading again does not duplicate.")
     var fixturesDirectory: String?
 
-    @Flag(help: "Drop-in mode for SDKs' generated test suites: unknown path ids are created on first reference, bodies that fail only a deeper service rule are accepted and completed (see the README).")
+    @Flag(
+        help:
+            "Drop-in mode for SDKs' generated test suites: unknown path ids are created on first reference, bodies that fail only a deeper service rule are accepted and completed (see the README)."
+    )
     var lenient = false
 
-    @Flag(help: "Check every answer to an operation against the document's schema for its status; one that does not match is logged and answered as the API's 500 (EVALMOCK_CHECK_RESPONSES=1). For test suites.")
+    @Flag(
+        help:
+            "Check every answer to an operation against the document's schema for its status; one that does not match is logged and answered as the API's 500 (EVALMOCK_CHECK_RESPONSES=1). For test suites."
+    )
     var checkResponses = false
 
     @Flag(name: .customLong("no-control"), help: "Turn off the /_evalmock/ control endpoints (the health check stays).")
     var noControl = ["1", "true"].contains(Environment.string("EVALMOCK_NO_CONTROL")?.lowercased() ?? "")
 
-    @Option(name: .customLong("control-token"), help: "Require this token in X-Evalmock-Control-Token on control endpoints (not the health check).")
+    @Option(
+        name: .customLong("control-token"),
+        help: "Require this token in X-Evalmock-Control-Token on control endpoints (not the health check).")
     var controlToken: String?
 
     /// The flag, else `EVALMOCK_CONTROL_TOKEN`. Not an option default: `--help` would print it.
@@ -148,12 +164,16 @@ struct Serve: ParsableCommand {
         }
         server.stopOnSignals([SIGINT, SIGTERM])
         if !server.answersRequestsLibeventRejects {
-            ServerLog.warning("libevent answers malformed and oversize requests with its own HTML pages in this build (evhttp_send_error is not interposed)")
+            ServerLog.warning(
+                "libevent answers malformed and oversize requests with its own HTML pages in this build (evhttp_send_error is not interposed)"
+            )
         }
         for line in server.loadedFixtures { ServerLog.info("fixtures loaded: \(line)") }
         let database = server.databaseDescription
         let apis = server.apis.map(\.name).joined(separator: ", ")
-        print("evalmock \(EvalmockVersion.current) listening on http://\(host):\(boundPort) (database: \(database); APIs: \(apis)\(configuration.lenient ? "; lenient mode" : ""))")
+        print(
+            "evalmock \(EvalmockVersion.current) listening on http://\(host):\(boundPort) (database: \(database); APIs: \(apis)\(configuration.lenient ? "; lenient mode" : ""))"
+        )
         fflush(nil)
         server.run()
         ServerLog.info("evalmock stopped")

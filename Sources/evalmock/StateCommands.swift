@@ -17,7 +17,8 @@ struct Export: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "File to write; standard output when absent.")
     var output: String?
 
-    @Option(name: .customLong("fixtures-dir"), help: "Write one snapshot per API as DIR/<api>/evalmock-state.json, for `serve --fixtures DIR`.")
+    @Option(
+        name: .customLong("fixtures-dir"), help: "Write one snapshot per API as DIR/<api>/evalmock-state.json, for `serve --fixtures DIR`.")
     var fixturesDirectory: String?
 
     func validate() throws {
@@ -27,11 +28,14 @@ struct Export: ParsableCommand {
     func run() throws {
         do {
             if let fixturesDirectory {
-                let files = try StateSnapshotFile.exportFixtures(databasePath: databasePath, openAPIDirectory: Environment.openAPIDirectory(openAPIDirectory), apis: EmulatedAPIs.all, directory: fixturesDirectory)
+                let files = try StateSnapshotFile.exportFixtures(
+                    databasePath: databasePath, openAPIDirectory: Environment.openAPIDirectory(openAPIDirectory), apis: EmulatedAPIs.all,
+                    directory: fixturesDirectory)
                 for file in files { print(file) }
                 return
             }
-            let bytes = try StateSnapshotFile.export(databasePath: databasePath, openAPIDirectory: Environment.openAPIDirectory(openAPIDirectory), apis: EmulatedAPIs.all)
+            let bytes = try StateSnapshotFile.export(
+                databasePath: databasePath, openAPIDirectory: Environment.openAPIDirectory(openAPIDirectory), apis: EmulatedAPIs.all)
             if let output {
                 try Data(bytes).write(to: URL(fileURLWithPath: output))
             } else {
@@ -60,8 +64,11 @@ struct Import: ParsableCommand {
 
     func run() throws {
         do {
-            let data = snapshot == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: snapshot))
-            try StateSnapshotFile.importSnapshot(Array(data), databasePath: databasePath, openAPIDirectory: Environment.openAPIDirectory(openAPIDirectory), apis: EmulatedAPIs.all)
+            let data =
+                snapshot == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: snapshot))
+            try StateSnapshotFile.importSnapshot(
+                Array(data), databasePath: databasePath, openAPIDirectory: Environment.openAPIDirectory(openAPIDirectory),
+                apis: EmulatedAPIs.all)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import EvalmockKit
 
 /// The small parsers behind the control endpoints: fault-rule path patterns, Prism's `Prefer`
@@ -46,7 +47,10 @@ final class ControlRulesTests: XCTestCase {
             ("authorization", "Basic YXBpOmtleQ=="), ("Accept", "application/json"), ("Proxy-Authorization", "secret"),
         ])
         let redacted = JSONWriter.encodeString(CredentialRedaction(schemes: schemes).headers(headers))
-        XCTAssertEqual(redacted, #"{"Authorization":"Bearer [redacted]","x-api-key":"[redacted]","X-API-Key":"[redacted]","authorization":"Basic [redacted]","Accept":"application/json","Proxy-Authorization":"[redacted]"}"#)
+        XCTAssertEqual(
+            redacted,
+            #"{"Authorization":"Bearer [redacted]","x-api-key":"[redacted]","X-API-Key":"[redacted]","authorization":"Basic [redacted]","Accept":"application/json","Proxy-Authorization":"[redacted]"}"#
+        )
     }
 
     /// A fifth API declares its key in its document only; the journal never holds it in clear.
@@ -61,17 +65,24 @@ final class ControlRulesTests: XCTestCase {
         let database = try SQLiteDatabase(path: ":memory:")
         try MigrationRunner.migrate(database, with: ControlMigrations.all)
         let journal = try RequestJournal(database: database, limit: 10, redaction: CredentialRedaction(schemes: fifth.credentialSchemes))
-        let request = HTTPRequest(method: "GET", path: "/fifth/things", headers: HTTPHeaders([
-            ("x-fifth-key", "fifth-secret"), ("Authorization", "Bearer session-secret"), ("Cookie", "sid=cookie-secret"),
-            (ControlAccess.tokenHeader, "token-secret"), ("X-Trace", "kept"),
-        ]))
-        try journal.record(RequestJournal.Entry(namespace: "", api: "fifth", request: request, response: HTTPResponse(status: 200),
-                                                durationMilliseconds: 1, forcedBy: nil))
+        let request = HTTPRequest(
+            method: "GET", path: "/fifth/things",
+            headers: HTTPHeaders([
+                ("x-fifth-key", "fifth-secret"), ("Authorization", "Bearer session-secret"), ("Cookie", "sid=cookie-secret"),
+                (ControlAccess.tokenHeader, "token-secret"), ("X-Trace", "kept"),
+            ]))
+        try journal.record(
+            RequestJournal.Entry(
+                namespace: "", api: "fifth", request: request, response: HTTPResponse(status: 200),
+                durationMilliseconds: 1, forcedBy: nil))
         let entries = try journal.entries(RequestJournal.Filter(namespace: ""))
         XCTAssertEqual(entries.count, 1)
         let stored = JSONWriter.encodeString(entries[0]["requestHeaders"] ?? .null)
         XCTAssertFalse(stored.contains("secret"), stored)
-        XCTAssertEqual(stored, #"{"x-fifth-key":"[redacted]","Authorization":"Bearer [redacted]","Cookie":"[redacted]","X-Evalmock-Control-Token":"[redacted]","X-Trace":"kept"}"#)
+        XCTAssertEqual(
+            stored,
+            #"{"x-fifth-key":"[redacted]","Authorization":"Bearer [redacted]","Cookie":"[redacted]","X-Evalmock-Control-Token":"[redacted]","X-Trace":"kept"}"#
+        )
     }
 
     func testNamespaceDatabasesSitBesideTheMainOne() {

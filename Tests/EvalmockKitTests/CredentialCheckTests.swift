@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import EvalmockKit
 
 /// Configured keys: exact match only, compared in constant time (every byte of the longer of the

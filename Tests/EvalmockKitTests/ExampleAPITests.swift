@@ -1,6 +1,7 @@
+import EvalmockAPIs
 import Foundation
 import XCTest
-import EvalmockAPIs
+
 @testable import EvalmockKit
 
 /// The README's "Adding an API", done: a fifth API is its document (`Tests/ExampleAPI/notes.json`,
@@ -28,14 +29,16 @@ final class NotesAPI: EmulatedAPI, StatefulAPI {
         specification = try environment.specification("notes.json")
         database = environment.database
         credentials = CredentialCheck(acceptedKeys: environment.apiKeys)
-        resources = ResourceCollection(store: ResourceStore(database: database, table: Self.table), specification: specification,
-                                       lenient: environment.lenient, paging: CursorPaging(lenient: environment.lenient),
-                                       deleted: .object(["success": .bool(true)]))
+        resources = ResourceCollection(
+            store: ResourceStore(database: database, table: Self.table), specification: specification,
+            lenient: environment.lenient, paging: CursorPaging(lenient: environment.lenient),
+            deleted: .object(["success": .bool(true)]))
         // One declaration: checked against the document at start-up, then create, list, get
         // and delete are the resource layer's.
-        try resources.declare(ResourceKind(
-            name: "note", label: "Note", schema: "Note", idParameter: "noteId", ids: .sequence,
-            operations: .init(create: "createNote", list: "listNotes", get: "getNote", delete: "deleteNote")))
+        try resources.declare(
+            ResourceKind(
+                name: "note", label: "Note", schema: "Note", idParameter: "noteId", ids: .sequence,
+                operations: .init(create: "createNote", list: "listNotes", get: "getNote", delete: "deleteNote")))
         handlers = resources.handlers
     }
 
@@ -59,11 +62,13 @@ final class ExampleAPITests: XCTestCase {
         try FileManager.default.createDirectory(at: openAPIDirectory, withIntermediateDirectories: true)
         let repository = URL(fileURLWithPath: TestServer.repositoryRoot)
         for entry in try FileManager.default.contentsOfDirectory(atPath: repository.appendingPathComponent("openapi").path) {
-            try FileManager.default.createSymbolicLink(at: openAPIDirectory.appendingPathComponent(entry),
-                                                       withDestinationURL: repository.appendingPathComponent("openapi/" + entry))
+            try FileManager.default.createSymbolicLink(
+                at: openAPIDirectory.appendingPathComponent(entry),
+                withDestinationURL: repository.appendingPathComponent("openapi/" + entry))
         }
-        try FileManager.default.copyItem(at: repository.appendingPathComponent("Tests/ExampleAPI/notes.json"),
-                                         to: openAPIDirectory.appendingPathComponent("notes.json"))
+        try FileManager.default.copyItem(
+            at: repository.appendingPathComponent("Tests/ExampleAPI/notes.json"),
+            to: openAPIDirectory.appendingPathComponent("notes.json"))
         let directory = openAPIDirectory.path
         server = try TestServer { configuration in
             configuration.apis = EmulatedAPIs.all + [NotesAPI.registration]

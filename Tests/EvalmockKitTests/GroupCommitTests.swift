@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import EvalmockKit
 
 /// Group commit: writes of several requests share one transaction; a failing request undoes only
@@ -27,10 +28,11 @@ final class GroupCommitTests: XCTestCase {
         XCTAssertFalse(gate.mustHoldReplies)
 
         try writer.transaction { try writer.statement("INSERT INTO t VALUES (1)").execute() }
-        XCTAssertThrowsError(try writer.transaction {
-            try writer.statement("INSERT INTO t VALUES (2)").execute()
-            try writer.statement("INSERT INTO t VALUES (NULL)").execute()  // NOT NULL: the request fails
-        })
+        XCTAssertThrowsError(
+            try writer.transaction {
+                try writer.statement("INSERT INTO t VALUES (2)").execute()
+                try writer.statement("INSERT INTO t VALUES (NULL)").execute()  // NOT NULL: the request fails
+            })
         try writer.transaction { try writer.statement("INSERT INTO t VALUES (3)").execute() }
         XCTAssertTrue(gate.mustHoldReplies, "replies wait while the group is open")
 

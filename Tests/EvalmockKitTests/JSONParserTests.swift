@@ -1,11 +1,13 @@
 import XCTest
+
 @testable import EvalmockKit
 
 final class JSONParserTests: XCTestCase {
     func testRoundTripKeepsKeyOrderNumbersAndUnicode() throws {
         let text = #"{"z":1,"a":[1.50,-0,1e400,12345678901234567890],"é":"日本\u00e9","nested":{"b":null,"a":true}}"#
         let value = try JSONParser.parse(text)
-        XCTAssertEqual(JSONWriter.encodeString(value), #"{"z":1,"a":[1.50,-0,1e400,12345678901234567890],"é":"日本é","nested":{"b":null,"a":true}}"#)
+        XCTAssertEqual(
+            JSONWriter.encodeString(value), #"{"z":1,"a":[1.50,-0,1e400,12345678901234567890],"é":"日本é","nested":{"b":null,"a":true}}"#)
         XCTAssertEqual(value.objectValue?.keys.elements, ["z", "a", "é", "nested"])
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import OpenAPIKit
 import XCTest
+
 @testable import EvalmockKit
 
 /// Operations are decoded and compiled on first use, from parts of the document. This holds
@@ -23,9 +24,13 @@ final class LazySpecificationTests: XCTestCase {
             for (path, item) in document.paths {
                 let pathItem = try XCTUnwrap(document.components[item])
                 for endpoint in pathItem.endpoints {
-                    whole.append((endpoint.method.rawValue.uppercased(), path.rawValue, endpoint.operation.operationId,
-                                  try OpenAPISpecification.rules(of: endpoint.operation, pathItemParameters: pathItem.parameters,
-                                                                 components: document.components, compiler: compiler)))
+                    whole.append(
+                        (
+                            endpoint.method.rawValue.uppercased(), path.rawValue, endpoint.operation.operationId,
+                            try OpenAPISpecification.rules(
+                                of: endpoint.operation, pathItemParameters: pathItem.parameters,
+                                components: document.components, compiler: compiler)
+                        ))
                 }
             }
             XCTAssertEqual(lazy.operations.count, whole.count, file)
@@ -37,10 +42,14 @@ final class LazySpecificationTests: XCTestCase {
                 XCTAssertEqual(operation.operationId, expected.operationId ?? "\(expected.method) \(expected.path)", label)
                 XCTAssertEqual(operation.template, PathTemplate(expected.path), label)
                 let rules = operation.rules.value
-                for (actual, wanted) in [(rules.pathParameters, expected.rules.pathParameters), (rules.queryParameters, expected.rules.queryParameters)] {
+                for (actual, wanted) in [
+                    (rules.pathParameters, expected.rules.pathParameters), (rules.queryParameters, expected.rules.queryParameters),
+                ] {
                     XCTAssertEqual(actual.map(\.name), wanted.map(\.name), label)
                     XCTAssertEqual(actual.map(\.required), wanted.map(\.required), label)
-                    for (a, b) in zip(actual, wanted) { XCTAssertTrue(same.check(a.schema, b.schema), "\(label) parameter \(a.name): \(same.difference)") }
+                    for (a, b) in zip(actual, wanted) {
+                        XCTAssertTrue(same.check(a.schema, b.schema), "\(label) parameter \(a.name): \(same.difference)")
+                    }
                 }
                 XCTAssertEqual(rules.body?.required, expected.rules.body?.required, label)
                 if let a = rules.body?.schema, let b = expected.rules.body?.schema {
@@ -50,7 +59,8 @@ final class LazySpecificationTests: XCTestCase {
                 }
                 XCTAssertEqual(Set(rules.responseSchemas.keys), Set(expected.rules.responseSchemas.keys), label)
                 for (status, schema) in rules.responseSchemas {
-                    XCTAssertTrue(same.check(schema, expected.rules.responseSchemas[status]!), "\(label) response \(status): \(same.difference)")
+                    XCTAssertTrue(
+                        same.check(schema, expected.rules.responseSchemas[status]!), "\(label) response \(status): \(same.difference)")
                 }
             }
             for key in document.components.schemas.keys {
@@ -62,7 +72,8 @@ final class LazySpecificationTests: XCTestCase {
     }
 
     func testABrokenOperationFailsOnFirstUseNotAtLoad() throws {
-        let json = #"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/x": {"post": {"operationId": "broken", "responses": {"200": {"description": 7}}}}}}"#
+        let json =
+            #"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/x": {"post": {"operationId": "broken", "responses": {"200": {"description": 7}}}}}}"#
         let specification = try OpenAPISpecification(json: Array(json.utf8))
         let operation = try XCTUnwrap(specification.operation("broken"))
         XCTAssertNotNil(operation.loadError)
@@ -97,10 +108,15 @@ private struct SameSchema {
         if a.required != b.required { return differs("required") }
         if a.minProperties != b.minProperties || a.maxProperties != b.maxProperties { return differs("property counts") }
         if a.minItems != b.minItems || a.maxItems != b.maxItems || a.uniqueItems != b.uniqueItems { return differs("item counts") }
-        if a.allOf.count != b.allOf.count || a.anyOf.count != b.anyOf.count || a.oneOf.count != b.oneOf.count { return differs("composition") }
+        if a.allOf.count != b.allOf.count || a.anyOf.count != b.anyOf.count || a.oneOf.count != b.oneOf.count {
+            return differs("composition")
+        }
         if (a.items == nil) != (b.items == nil) || (a.not == nil) != (b.not == nil) { return differs("items/not") }
         if a.discriminator?.propertyName != b.discriminator?.propertyName
-            || a.discriminator?.branches.map(\.tag) != b.discriminator?.branches.map(\.tag) { return differs("discriminator") }
+            || a.discriminator?.branches.map(\.tag) != b.discriminator?.branches.map(\.tag)
+        {
+            return differs("discriminator")
+        }
         switch (a.additionalProperties, b.additionalProperties) {
         case (.allowed, .allowed), (.forbidden, .forbidden): break
         case (.schema(let x), .schema(let y)): if !check(x, y, at: path + "/additionalProperties") { return false }
@@ -113,7 +129,7 @@ private struct SameSchema {
             for (index, (x, y)) in zip(xs, ys).enumerated() where !check(x, y, at: "\(path)/\(name)/\(index)") { return false }
         }
         for (index, (x, y)) in zip(a.discriminator?.branches ?? [], b.discriminator?.branches ?? []).enumerated()
-            where !check(x.schema, y.schema, at: "\(path)/discriminator/\(index)") { return false }
+        where !check(x.schema, y.schema, at: "\(path)/discriminator/\(index)") { return false }
         return true
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import EvalmockKit
 
 /// The limits of `TransportLimits` and the batch limit, answered by the pipeline in the dialect
@@ -31,7 +32,8 @@ final class LimitAnswersTests: XCTestCase {
     }
 
     func testLargeHeadersAre431InFastAPIsDetail() {
-        let response = server.request("GET", "/v4/evaluations/e/test-case-results", headers: ["x-api-key": "k", "X-Pad": String(repeating: "p", count: 700)])
+        let response = server.request(
+            "GET", "/v4/evaluations/e/test-case-results", headers: ["x-api-key": "k", "X-Pad": String(repeating: "p", count: 700)])
         XCTAssertEqual(response.status, 431)
         XCTAssertEqual(response.json, .object(["detail": "Request header fields are larger than 600 bytes"]))
     }
@@ -46,17 +48,22 @@ final class LimitAnswersTests: XCTestCase {
     }
 
     func testABatchOverTheItemLimitIs413AfterValidation() throws {
-        let item = #"{"application_spec_id":"s","evaluation_dataset_version_num":"1","test_case_id":"t","test_case_evaluation_data":{"generation_output":"x"}}"#
+        let item =
+            #"{"application_spec_id":"s","evaluation_dataset_version_num":"1","test_case_id":"t","test_case_evaluation_data":{"generation_output":"x"}}"#
         let request = { (count: Int) in
-            HTTPRequest(method: "POST", path: "/v4/evaluations/e/test-case-results/batch", headers: HTTPHeaders([("x-api-key", "k")]),
-                        body: Array(("[" + Array(repeating: item, count: count).joined(separator: ",") + "]").utf8))
+            HTTPRequest(
+                method: "POST", path: "/v4/evaluations/e/test-case-results/batch", headers: HTTPHeaders([("x-api-key", "k")]),
+                body: Array(("[" + Array(repeating: item, count: count).joined(separator: ",") + "]").utf8))
         }
         let tooMany = pipeline.respond(to: request(3))
         XCTAssertEqual(tooMany.status, 413)
         XCTAssertEqual(try JSONParser.parse(tooMany.body), .object(["detail": "Batch of 3 items is larger than the limit of 2 items"]))
         XCTAssertEqual(pipeline.respond(to: request(2)).status, 200)
-        let invalid = HTTPRequest(method: "POST", path: "/v4/evaluations/e/test-case-results/batch", headers: HTTPHeaders([("x-api-key", "k")]), body: Array("[{},{},{}]".utf8))
-        XCTAssertEqual(pipeline.respond(to: invalid).status, 422, "invalid items are reported first, as FastAPI validates before the handler")
+        let invalid = HTTPRequest(
+            method: "POST", path: "/v4/evaluations/e/test-case-results/batch", headers: HTTPHeaders([("x-api-key", "k")]),
+            body: Array("[{},{},{}]".utf8))
+        XCTAssertEqual(
+            pipeline.respond(to: invalid).status, 422, "invalid items are reported first, as FastAPI validates before the handler")
     }
 
     func testEachLimitHasItsStatus() {

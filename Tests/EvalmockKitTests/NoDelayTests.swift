@@ -1,8 +1,10 @@
 import XCTest
-#if canImport(Glibc)
-import Glibc
-#endif
+
 @testable import EvalmockKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Every client connection has Nagle's algorithm off once its first request arrives, so the tail
 /// of a large answer is not held back for the client's delayed ACK.

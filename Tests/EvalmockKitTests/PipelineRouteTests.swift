@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import EvalmockKit
 @testable import EvalmockScorecardV2
 
@@ -11,7 +12,9 @@ final class PipelineRouteTests: XCTestCase {
         let specification: OpenAPISpecification
         let mountPrefixes = ["/api", ""]
         let errorDialect: any ErrorDialect = ScorecardErrorDialect()
-        let handlers: [String: OperationHandler] = ["getThing": { context in .json(200, .object(["prefix": .string(context.mountPrefix)])) }]
+        let handlers: [String: OperationHandler] = [
+            "getThing": { context in .json(200, .object(["prefix": .string(context.mountPrefix)])) }
+        ]
         var stored: [String: [UInt8]] = [:]
         var rawRoutes: [RawRoute] {
             [
@@ -31,12 +34,14 @@ final class PipelineRouteTests: XCTestCase {
         }
 
         init() throws {
-            specification = try OpenAPISpecification(json: Array("""
-                {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/things/{id}": {"get": {
-                 "operationId": "getThing", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-                 "responses": {"200": {"description": "ok"}}}},
-                 "/others": {"get": {"operationId": "listOthers", "responses": {"200": {"description": "ok"}}}}}}
-                """.utf8))
+            specification = try OpenAPISpecification(
+                json: Array(
+                    """
+                    {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/things/{id}": {"get": {
+                     "operationId": "getThing", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                     "responses": {"200": {"description": "ok"}}}},
+                     "/others": {"get": {"operationId": "listOthers", "responses": {"200": {"description": "ok"}}}}}}
+                    """.utf8))
         }
 
         func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome {
@@ -60,7 +65,8 @@ final class PipelineRouteTests: XCTestCase {
     }
 
     func testAThrownOperationErrorIsTheDialectsAnswer() throws {
-        let response = RequestPipeline(apis: [try StorageAPI()], logLevel: .warning).respond(to: HTTPRequest(method: "GET", path: "/api/blobs/none"))
+        let response = RequestPipeline(apis: [try StorageAPI()], logLevel: .warning).respond(
+            to: HTTPRequest(method: "GET", path: "/api/blobs/none"))
         XCTAssertEqual(response.status, 404)
         XCTAssertEqual(try JSONParser.parse(response.body)["message"], "Blob none not found")
     }
@@ -76,15 +82,18 @@ final class PipelineRouteTests: XCTestCase {
     func testOperationsStillAuthenticateAndSeeTheirMountPrefix() throws {
         let pipeline = RequestPipeline(apis: [try StorageAPI()], logLevel: .warning)
         XCTAssertEqual(pipeline.respond(to: HTTPRequest(method: "GET", path: "/api/things/1")).status, 401)
-        let answered = pipeline.respond(to: HTTPRequest(method: "GET", path: "/api/things/1", headers: HTTPHeaders([("Authorization", "Bearer k")])))
+        let answered = pipeline.respond(
+            to: HTTPRequest(method: "GET", path: "/api/things/1", headers: HTTPHeaders([("Authorization", "Bearer k")])))
         XCTAssertEqual(try JSONParser.parse(answered.body), .object(["prefix": "/api"]))
-        let atRoot = pipeline.respond(to: HTTPRequest(method: "GET", path: "/things/1", headers: HTTPHeaders([("Authorization", "Bearer k")])))
+        let atRoot = pipeline.respond(
+            to: HTTPRequest(method: "GET", path: "/things/1", headers: HTTPHeaders([("Authorization", "Bearer k")])))
         XCTAssertEqual(try JSONParser.parse(atRoot.body), .object(["prefix": ""]))
     }
 
     func testAnOperationWithoutAHandlerIs501InTheDialect() throws {
         let pipeline = RequestPipeline(apis: [try StorageAPI()], logLevel: .warning)
-        let response = pipeline.respond(to: HTTPRequest(method: "GET", path: "/api/others", headers: HTTPHeaders([("Authorization", "Bearer k")])))
+        let response = pipeline.respond(
+            to: HTTPRequest(method: "GET", path: "/api/others", headers: HTTPHeaders([("Authorization", "Bearer k")])))
         XCTAssertEqual(response.status, 501)
         XCTAssertEqual(try JSONParser.parse(response.body)["code"], "NOT_IMPLEMENTED")
     }
@@ -109,7 +118,8 @@ final class PipelineRouteTests: XCTestCase {
     func testSHA256KnownAnswers() {
         XCTAssertEqual(SHA256.hex([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         XCTAssertEqual(SHA256.hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        XCTAssertEqual(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
-                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(
+            SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 }

@@ -1,34 +1,45 @@
 import XCTest
+
 @testable import EvalmockKit
 
 final class PydanticErrorRendererTests: XCTestCase {
-    private func render(_ kind: ValidationIssue.Kind, input: JSONValue?, at location: [ValidationIssue.LocationComponent] = [.key("body"), .key("x")]) -> String {
+    private func render(
+        _ kind: ValidationIssue.Kind, input: JSONValue?, at location: [ValidationIssue.LocationComponent] = [.key("body"), .key("x")]
+    ) -> String {
         JSONWriter.encodeString(PydanticErrorRenderer.entry(ValidationIssue(location: location, kind: kind, input: input)))
     }
 
     func testMissingFieldCarriesTheEnclosingObject() {
-        XCTAssertEqual(render(.missing, input: .object(["a": 1])),
-                       #"{"type":"missing","loc":["body","x"],"msg":"Field required","input":{"a":1}}"#)
+        XCTAssertEqual(
+            render(.missing, input: .object(["a": 1])),
+            #"{"type":"missing","loc":["body","x"],"msg":"Field required","input":{"a":1}}"#)
     }
 
     func testTypeErrorsDistinguishParsingFromWrongKinds() {
-        XCTAssertEqual(render(.wrongType(expected: "string"), input: 5),
-                       #"{"type":"string_type","loc":["body","x"],"msg":"Input should be a valid string","input":5}"#)
+        XCTAssertEqual(
+            render(.wrongType(expected: "string"), input: 5),
+            #"{"type":"string_type","loc":["body","x"],"msg":"Input should be a valid string","input":5}"#)
         XCTAssertTrue(render(.wrongType(expected: "integer"), input: "abc").contains(#""type":"int_parsing""#))
-        XCTAssertTrue(render(.wrongType(expected: "integer"), input: .number(JSONNumber(lexeme: "1.5"))).contains(#""type":"int_from_float""#))
+        XCTAssertTrue(
+            render(.wrongType(expected: "integer"), input: .number(JSONNumber(lexeme: "1.5"))).contains(#""type":"int_from_float""#))
         XCTAssertTrue(render(.wrongType(expected: "object"), input: []).contains(#""msg":"Input should be a valid dictionary""#))
     }
 
     func testConstraintMessagesAndContext() {
-        XCTAssertEqual(render(.numberTooSmall(min: 0, exclusive: true), input: 0),
-                       #"{"type":"greater_than","loc":["body","x"],"msg":"Input should be greater than 0","input":0,"ctx":{"gt":0}}"#)
-        XCTAssertEqual(render(.notInEnum(allowed: ["a", "b", "c"], enumName: "Letter"), input: "d"),
-                       #"{"type":"enum","loc":["body","x"],"msg":"Input should be 'a', 'b' or 'c'","input":"d","ctx":{"expected":"'a', 'b' or 'c'"}}"#)
+        XCTAssertEqual(
+            render(.numberTooSmall(min: 0, exclusive: true), input: 0),
+            #"{"type":"greater_than","loc":["body","x"],"msg":"Input should be greater than 0","input":0,"ctx":{"gt":0}}"#)
+        XCTAssertEqual(
+            render(.notInEnum(allowed: ["a", "b", "c"], enumName: "Letter"), input: "d"),
+            #"{"type":"enum","loc":["body","x"],"msg":"Input should be 'a', 'b' or 'c'","input":"d","ctx":{"expected":"'a', 'b' or 'c'"}}"#)
         // A list in place is a `Literal` to pydantic.
-        XCTAssertEqual(render(.notInEnum(allowed: ["low", "high"], enumName: nil), input: nil),
-                       #"{"type":"literal_error","loc":["body","x"],"msg":"Input should be 'low' or 'high'","input":null,"ctx":{"expected":"'low' or 'high'"}}"#)
-        XCTAssertTrue(render(.unionTagInvalid(property: "role", tag: "bot", expected: ["user", "assistant"]), input: "bot")
-            .contains(#""msg":"Input tag 'bot' found using 'role' does not match any of the expected tags: 'user', 'assistant'""#))
+        XCTAssertEqual(
+            render(.notInEnum(allowed: ["low", "high"], enumName: nil), input: nil),
+            #"{"type":"literal_error","loc":["body","x"],"msg":"Input should be 'low' or 'high'","input":null,"ctx":{"expected":"'low' or 'high'"}}"#
+        )
+        XCTAssertTrue(
+            render(.unionTagInvalid(property: "role", tag: "bot", expected: ["user", "assistant"]), input: "bot")
+                .contains(#""msg":"Input tag 'bot' found using 'role' does not match any of the expected tags: 'user', 'assistant'""#))
     }
 
     /// pydantic reports `str()` of a tag that is not a string, as Python prints the value.
@@ -37,9 +48,12 @@ final class PydanticErrorRendererTests: XCTestCase {
             ("null", "None"), ("true", "True"), ("false", "False"), ("0", "0"), ("-0", "0"), ("1.0", "1.0"), ("1.5", "1.5"),
             ("1e5", "100000.0"), ("1E16", "1e+16"), ("9.1e15", "9100000000000000.0"), ("0.0001", "0.0001"), ("1e-5", "1e-05"),
             ("-2.50", "-2.5"), ("12345678901234567890", "12345678901234567890"), ("1e400", "inf"),
-            ("[]", "[]"), (#"["PENDING", 1, null]"#, "['PENDING', 1, None]"), (#"{"k": "v", "n": {"a": [true]}}"#, "{'k': 'v', 'n': {'a': [True]}}"),
-            (#"["it's", "a\"b", "both'\"", "tab\tnew\nline\\", "\u0001\u00e9\u200b"]"#,
-             #"["it's", 'a"b', 'both\'"', 'tab\tnew\nline\\', '\x01é\u200b']"#),
+            ("[]", "[]"), (#"["PENDING", 1, null]"#, "['PENDING', 1, None]"),
+            (#"{"k": "v", "n": {"a": [true]}}"#, "{'k': 'v', 'n': {'a': [True]}}"),
+            (
+                #"["it's", "a\"b", "both'\"", "tab\tnew\nline\\", "\u0001\u00e9\u200b"]"#,
+                #"["it's", 'a"b', 'both\'"', 'tab\tnew\nline\\', '\x01é\u200b']"#
+            ),
             (#""plain 'text'""#, "plain 'text'"),
         ]
         for (json, shown) in cases {

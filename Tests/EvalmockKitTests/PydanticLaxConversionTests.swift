@@ -1,27 +1,28 @@
 import XCTest
+
 @testable import EvalmockKit
 
 /// What pydantic hands the service after lax validation is what evalmock stores and returns.
 final class PydanticLaxConversionTests: XCTestCase {
     static let document = #"""
-    {
-      "openapi": "3.1.0",
-      "info": {"title": "t", "version": "1"},
-      "paths": {},
-      "components": {"schemas": {
-        "Item": {"type": "object", "properties": {
-          "count": {"type": "integer"},
-          "ratio": {"type": "number"},
-          "flag": {"type": "boolean"},
-          "either": {"anyOf": [{"type": "integer"}, {"type": "string"}]},
-          "maybe": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
-          "list": {"type": "array", "items": {"type": "integer"}},
-          "free": {},
-          "link": {"type": "string", "format": "uri"}
-        }}
-      }}
-    }
-    """#
+        {
+          "openapi": "3.1.0",
+          "info": {"title": "t", "version": "1"},
+          "paths": {},
+          "components": {"schemas": {
+            "Item": {"type": "object", "properties": {
+              "count": {"type": "integer"},
+              "ratio": {"type": "number"},
+              "flag": {"type": "boolean"},
+              "either": {"anyOf": [{"type": "integer"}, {"type": "string"}]},
+              "maybe": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+              "list": {"type": "array", "items": {"type": "integer"}},
+              "free": {},
+              "link": {"type": "string", "format": "uri"}
+            }}
+          }}
+        }
+        """#
 
     var item: CompiledSchema!
 
@@ -48,7 +49,8 @@ final class PydanticLaxConversionTests: XCTestCase {
     }
 
     func testFreeFormValuesAndNumberTextAreUntouched() throws {
-        XCTAssertEqual(try converted(#"{"free":{"a":"1","b":true,"c":1.50},"ratio":1.50}"#), #"{"free":{"a":"1","b":true,"c":1.50},"ratio":1.50}"#)
+        XCTAssertEqual(
+            try converted(#"{"free":{"a":"1","b":true,"c":1.50},"ratio":1.50}"#), #"{"free":{"a":"1","b":true,"c":1.50},"ratio":1.50}"#)
     }
 
     /// The request path skips the conversion when validation took no lax coercion, so that flag
@@ -65,7 +67,8 @@ final class PydanticLaxConversionTests: XCTestCase {
             let value = try JSONParser.parse(body)
             let checked = lax.validateNotingCoercion(value, against: item, at: [])
             XCTAssertEqual(checked.issues.count, 0, body)
-            let changed = PydanticLaxConversion().convert(value, item) != value
+            let changed =
+                PydanticLaxConversion().convert(value, item) != value
                 || JSONWriter.encodeString(PydanticLaxConversion().convert(value, item)) != JSONWriter.encodeString(value)
             XCTAssertEqual(checked.coerced, changed, body)
         }

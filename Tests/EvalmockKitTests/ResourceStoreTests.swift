@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import EvalmockKit
 @testable import EvalmockScorecardV2
 
@@ -20,7 +21,8 @@ final class ResourceStoreTests: XCTestCase {
         let database = try SQLiteDatabase(path: ":memory:")
         try MigrationRunner.migrate(database, with: ScorecardV2Migrations.all)
         try MigrationRunner.migrate(database, with: ScorecardV2Migrations.all)
-        XCTAssertEqual(try database.statement("SELECT COUNT(*) FROM evalmock_migrations").scalarInt(), Int64(ScorecardV2Migrations.all.count))
+        XCTAssertEqual(
+            try database.statement("SELECT COUNT(*) FROM evalmock_migrations").scalarInt(), Int64(ScorecardV2Migrations.all.count))
     }
 
     func testPagingVisitsEveryResourceOnceInCreationOrder() throws {
@@ -98,7 +100,9 @@ final class ResourceStoreTests: XCTestCase {
         let hostile = "'); DROP TABLE scorecard_resources; --"
         try store.insert(kind: "run", id: hostile, parent: nil, document: [:])
         let stored = try store.insert(kind: "record", id: nil, parent: ("run", hostile), key: hostile, document: ["q": .string(hostile)])
-        XCTAssertEqual(try store.page(kind: "record", parent: ("run", hostile), from: 0, limit: 10, childKeys: ("recordTag", [hostile])).resources.count, 0)
+        XCTAssertEqual(
+            try store.page(kind: "record", parent: ("run", hostile), from: 0, limit: 10, childKeys: ("recordTag", [hostile])).resources
+                .count, 0)
         XCTAssertEqual(try store.find(kind: "record", id: stored.id)?.document["q"], .string(hostile))
         XCTAssertEqual(try store.find(kind: "record", parentId: hostile, key: hostile)?.id, stored.id)
     }
@@ -107,7 +111,8 @@ final class ResourceStoreTests: XCTestCase {
     func testAnOlderDatabaseIsMovedIntoTheResourceTableInPlace() throws {
         let database = try SQLiteDatabase(path: ":memory:")
         try MigrationRunner.migrate(database, with: Array(ScorecardV2Migrations.all.prefix(1)))
-        try database.execute("""
+        try database.execute(
+            """
             INSERT INTO scorecard_runs VALUES ('135', 'x');
             INSERT INTO scorecard_records (id, run_id, testcase_id, inputs, expected, outputs, session_id, otel_link_id, created_at)
                 VALUES (7, '135', NULL, '{"q":1.50,"b":[1]}', '{}', '{}', 's', NULL, 'x'), (9, '135', 't', '{}', '{}', '{}', NULL, NULL, 'x');
@@ -119,11 +124,16 @@ final class ResourceStoreTests: XCTestCase {
         try MigrationRunner.migrate(database, with: ScorecardV2Migrations.all)
         let store = ResourceStore(database: database, table: ScorecardV2Migrations.resourceTable)
         let first = try XCTUnwrap(try store.find(kind: "record", id: "7"))
-        XCTAssertEqual(JSONWriter.encodeString(.object(first.document)), #"{"runId":"135","inputs":{"q":1.50,"b":[1]},"expected":{},"outputs":{},"sessionId":"s"}"#)
+        XCTAssertEqual(
+            JSONWriter.encodeString(.object(first.document)),
+            #"{"runId":"135","inputs":{"q":1.50,"b":[1]},"expected":{},"outputs":{},"sessionId":"s"}"#)
         XCTAssertEqual(try store.find(kind: "record", parentId: "135", key: "o")?.id, "8")
         XCTAssertEqual(try store.children(kind: "recordTag", parentKind: "record", parentId: "7").first?.document["text"], "urgent")
         let next = try store.insert(kind: "record", id: nil, parent: ("run", "135"), document: [:])
         XCTAssertGreaterThan(Int(next.id)!, 9, "an id once given is never given again")
-        XCTAssertEqual(try database.statement("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('scorecard_runs', 'scorecard_records', 'scorecard_record_tags')").scalarInt(), 0)
+        XCTAssertEqual(
+            try database.statement(
+                "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('scorecard_runs', 'scorecard_records', 'scorecard_record_tags')"
+            ).scalarInt(), 0)
     }
 }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import EvalmockKit
 
 final class RouterTests: XCTestCase {

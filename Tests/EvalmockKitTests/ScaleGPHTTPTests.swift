@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import EvalmockKit
 
 /// Scale GP test case results over real HTTP: the contract of the batch endpoint and its
@@ -45,15 +46,18 @@ final class ScaleGPHTTPTests: XCTestCase {
     }
 
     func testABadItemStoresNothingAndEveryProblemCarriesItsIndex() {
-        let bad = #"{"application_spec_id":"s","evaluation_dataset_version_num":"1","test_case_evaluation_data":{"generation_output":"x","generation_extra_info":{"schema_type":"CHUNKS"}}}"#
+        let bad =
+            #"{"application_spec_id":"s","evaluation_dataset_version_num":"1","test_case_evaluation_data":{"generation_output":"x","generation_extra_info":{"schema_type":"CHUNKS"}}}"#
         let response = server.request("POST", batchPath, body: "[\(item("a")),\(item("b")),\(item("c")),\(bad)]", headers: key)
         XCTAssertEqual(response.status, 422)
         let locations = response.json["detail"]?.arrayValue?.compactMap { $0["loc"] } ?? []
-        XCTAssertEqual(locations, [
-            ["body", 3, "test_case_id"],
-            ["body", 3, "test_case_evaluation_data", "ResultSchemaGeneration", "generation_extra_info", "CHUNKS", "chunks"],
-            ["body", 3, "test_case_evaluation_data", "ResultSchemaFlexible", "generation_extra_info", "CHUNKS", "chunks"],
-        ])
+        XCTAssertEqual(
+            locations,
+            [
+                ["body", 3, "test_case_id"],
+                ["body", 3, "test_case_evaluation_data", "ResultSchemaGeneration", "generation_extra_info", "CHUNKS", "chunks"],
+                ["body", 3, "test_case_evaluation_data", "ResultSchemaFlexible", "generation_extra_info", "CHUNKS", "chunks"],
+            ])
         XCTAssertEqual(server.request("GET", "/v4/evaluations/eval-1/test-case-results", headers: key).status, 404, "nothing stored")
     }
 
@@ -81,7 +85,9 @@ final class ScaleGPHTTPTests: XCTestCase {
     func testPatchReplacesTheMembersSent() throws {
         let created = server.request("POST", batchPath, body: "[\(item("x"))]", headers: key).json.arrayValue?.first
         let id = try XCTUnwrap(created?["id"]?.stringValue)
-        let patched = server.request("PATCH", "/v4/evaluations/eval-1/test-case-results/\(id)", body: #"{"audit_comment":"ok","time_spent_labeling_s":"12"}"#, headers: key)
+        let patched = server.request(
+            "PATCH", "/v4/evaluations/eval-1/test-case-results/\(id)", body: #"{"audit_comment":"ok","time_spent_labeling_s":"12"}"#,
+            headers: key)
         XCTAssertEqual(patched.status, 200, patched.text)
         XCTAssertEqual(patched.json["audit_comment"], "ok")
         XCTAssertEqual(patched.json["created_at"], created?["created_at"])

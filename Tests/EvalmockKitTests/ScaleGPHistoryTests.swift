@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import EvalmockKit
 @testable import EvalmockScaleGP
 
@@ -16,8 +17,10 @@ final class ScaleGPHistoryTests: XCTestCase {
             let database = try SQLiteDatabase(path: path)
             try MigrationRunner.migrate(database, with: Array(ScaleGPMigrations.all.prefix(1)))
             try database.execute("INSERT INTO scale_gp_evaluations VALUES ('e-old', 'd-old', '2026-01-01T00:00:00Z')")
-            try database.statement("INSERT INTO scale_gp_test_case_results (id, evaluation_id, account_id, document) VALUES ('r-old', 'e-old', 'a', ?)")
-                .execute([.text(document)])
+            try database.statement(
+                "INSERT INTO scale_gp_test_case_results (id, evaluation_id, account_id, document) VALUES ('r-old', 'e-old', 'a', ?)"
+            )
+            .execute([.text(document)])
         }
         let server = try TestServer(databasePath: path)
         defer { server.stop() }
@@ -31,7 +34,11 @@ final class ScaleGPHistoryTests: XCTestCase {
     func testAPageFarBeyondTheHistoryIsEmptyNotACrash() throws {
         let server = try TestServer()
         defer { server.stop() }
-        let created = server.request("POST", "/v4/evaluations/e/test-case-results", body: #"{"application_spec_id":"s","evaluation_dataset_version_num":"1","test_case_id":"t","test_case_evaluation_data":{"generation_output":"x"}}"#, headers: key)
+        let created = server.request(
+            "POST", "/v4/evaluations/e/test-case-results",
+            body:
+                #"{"application_spec_id":"s","evaluation_dataset_version_num":"1","test_case_id":"t","test_case_evaluation_data":{"generation_output":"x"}}"#,
+            headers: key)
         XCTAssertEqual(created.status, 200, created.text)
         for path in ["/v4/evaluations/e/test-case-results/history/1", "/v4/evaluations/e/test-case-results"] {
             let page = server.request("GET", path + "?page=60750227558916096&limit=429", headers: key)

@@ -1,46 +1,47 @@
 import XCTest
+
 @testable import EvalmockKit
 
 /// Lenient mode's tools: completing a value against a schema, and validating with deeper rules.
 final class SchemaCompletionTests: XCTestCase {
     static let document = #"""
-    {
-      "openapi": "3.1.0",
-      "info": {"title": "t", "version": "1"},
-      "paths": {},
-      "components": {
-        "schemas": {
-          "Answer": {
-            "type": "object",
-            "required": ["id", "kind", "count", "ratio", "ok", "at", "ref", "label", "tags", "note"],
-            "properties": {
-              "id": {"type": "string", "example": "ans_1"},
-              "kind": {"type": "string", "enum": ["short", "long"]},
-              "count": {"type": "integer", "minimum": 3},
-              "ratio": {"type": "number", "default": 0.5},
-              "ok": {"type": "boolean"},
-              "at": {"type": "string", "format": "date-time"},
-              "ref": {"type": "string", "format": "uuid"},
-              "label": {"type": "string", "minLength": 8},
-              "tags": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-              "detail": {"$ref": "#/components/schemas/Detail"},
-              "note": {"anyOf": [{"type": "null"}, {"type": "string"}]},
-              "extra": {"type": "string"}
+        {
+          "openapi": "3.1.0",
+          "info": {"title": "t", "version": "1"},
+          "paths": {},
+          "components": {
+            "schemas": {
+              "Answer": {
+                "type": "object",
+                "required": ["id", "kind", "count", "ratio", "ok", "at", "ref", "label", "tags", "note"],
+                "properties": {
+                  "id": {"type": "string", "example": "ans_1"},
+                  "kind": {"type": "string", "enum": ["short", "long"]},
+                  "count": {"type": "integer", "minimum": 3},
+                  "ratio": {"type": "number", "default": 0.5},
+                  "ok": {"type": "boolean"},
+                  "at": {"type": "string", "format": "date-time"},
+                  "ref": {"type": "string", "format": "uuid"},
+                  "label": {"type": "string", "minLength": 8},
+                  "tags": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                  "detail": {"$ref": "#/components/schemas/Detail"},
+                  "note": {"anyOf": [{"type": "null"}, {"type": "string"}]},
+                  "extra": {"type": "string"}
+                }
+              },
+              "Detail": {"type": "object", "required": ["text", "child"], "properties": {"text": {"type": "string"}, "child": {"$ref": "#/components/schemas/Detail"}}},
+              "Shape": {
+                "oneOf": [{"$ref": "#/components/schemas/Circle"}, {"$ref": "#/components/schemas/Square"}],
+                "discriminator": {"propertyName": "type", "mapping": {"circle": "#/components/schemas/Circle", "square": "#/components/schemas/Square"}}
+              },
+              "Circle": {"type": "object", "required": ["type", "radius"], "properties": {"type": {"type": "string", "enum": ["circle"]}, "radius": {"type": "number"}}},
+              "Square": {"type": "object", "required": ["type", "side"], "properties": {"type": {"type": "string", "enum": ["square"]}, "side": {"type": "integer"}}},
+              "Request": {"type": "object", "required": ["data"], "properties": {"data": {"type": "object", "additionalProperties": true}}},
+              "Data": {"type": "object", "required": ["output"], "properties": {"output": {"type": "string"}}}
             }
-          },
-          "Detail": {"type": "object", "required": ["text", "child"], "properties": {"text": {"type": "string"}, "child": {"$ref": "#/components/schemas/Detail"}}},
-          "Shape": {
-            "oneOf": [{"$ref": "#/components/schemas/Circle"}, {"$ref": "#/components/schemas/Square"}],
-            "discriminator": {"propertyName": "type", "mapping": {"circle": "#/components/schemas/Circle", "square": "#/components/schemas/Square"}}
-          },
-          "Circle": {"type": "object", "required": ["type", "radius"], "properties": {"type": {"type": "string", "enum": ["circle"]}, "radius": {"type": "number"}}},
-          "Square": {"type": "object", "required": ["type", "side"], "properties": {"type": {"type": "string", "enum": ["square"]}, "side": {"type": "integer"}}},
-          "Request": {"type": "object", "required": ["data"], "properties": {"data": {"type": "object", "additionalProperties": true}}},
-          "Data": {"type": "object", "required": ["output"], "properties": {"output": {"type": "string"}}}
+          }
         }
-      }
-    }
-    """#
+        """#
 
     var specification: OpenAPISpecification!
     let completion = SchemaCompletion()
@@ -98,6 +99,8 @@ final class SchemaCompletionTests: XCTestCase {
         XCTAssertTrue(SchemaValidator().validate(body, against: schema("Request"), at: [.key("body")]).isEmpty)
         let issues = SchemaValidator(refinements: rules).validate(body, against: schema("Request"), at: [.key("body")])
         XCTAssertEqual(issues.map(\.location), [[.key("body"), .key("data"), .key("output")]])
-        XCTAssertTrue(SchemaValidator(refinements: rules).validate(.object(["data": .object(["output": "x"])]), against: schema("Request"), at: []).isEmpty)
+        XCTAssertTrue(
+            SchemaValidator(refinements: rules).validate(.object(["data": .object(["output": "x"])]), against: schema("Request"), at: [])
+                .isEmpty)
     }
 }

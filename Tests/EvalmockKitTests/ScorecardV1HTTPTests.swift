@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import EvalmockKit
 
 /// Scorecard v1 runs and testrecords over real HTTP, with the repository's fixtures loaded.
@@ -18,13 +19,15 @@ final class ScorecardV1HTTPTests: XCTestCase {
         let response = server.request("GET", "/v1/run/334/testrecord/15", headers: key)
         XCTAssertEqual(response.status, 200)
         XCTAssertTrue(response.text.hasPrefix(#"{"id":15,"created_at":"2025-02-06T00:05:50.146678","run_id":334,"#), response.text)
-        XCTAssertTrue(response.text.contains(#""model_debug_info":{"completion_token_count":92,"latency_seconds":3.23607873916626,"#), response.text)
+        XCTAssertTrue(
+            response.text.contains(#""model_debug_info":{"completion_token_count":92,"latency_seconds":3.23607873916626,"#), response.text)
     }
 
     func testCreatedValuesKeepTheirTextAndResponseBecomesModelResponse() {
         let run = server.request("POST", "/v1/run", body: #"{"testset_id":13}"#, headers: key).json
         guard case .number(let runId)? = run["id"] else { return XCTFail("no run id: \(run)") }
-        let body = #"{"response":"日本","model_debug_info":{"total_cost":1.50,"latency_seconds":2e-3},"custom_inputs":{"b":"1","a":{"value":[1,2]}}}"#
+        let body =
+            #"{"response":"日本","model_debug_info":{"total_cost":1.50,"latency_seconds":2e-3},"custom_inputs":{"b":"1","a":{"value":[1,2]}}}"#
         let created = server.request("POST", "/v1/run/\(runId)/testrecord", body: body, headers: key)
         XCTAssertEqual(created.status, 200)
         XCTAssertTrue(created.text.contains(#""model_response":"日本""#), created.text)
@@ -59,7 +62,9 @@ final class ScorecardV1ConfigurationTests: XCTestCase {
         defer { server.stop() }
         let v1 = server.request("GET", "/v1/run/1", headers: ["X-API-Key": "ak_bad"])
         XCTAssertEqual(v1.status, 403)
-        XCTAssertEqual(v1.text, #"{"error":"unauthorized","error_description":"The user is not authorized to view the requsted resource","status_code":403}"#)
+        XCTAssertEqual(
+            v1.text,
+            #"{"error":"unauthorized","error_description":"The user is not authorized to view the requsted resource","status_code":403}"#)
         XCTAssertEqual(server.request("GET", "/v1/run/1", headers: [:]).status, 401)
         XCTAssertEqual(server.request("GET", "/v1/run/1", headers: ["X-API-Key": "ak_good"]).status, 404)
         XCTAssertEqual(server.request("GET", "/runs/1/records", headers: ["Authorization": "Bearer ak_bad"]).status, 401)

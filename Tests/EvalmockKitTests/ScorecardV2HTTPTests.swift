@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import EvalmockKit
 
 /// The Scorecard v2 Record endpoints over real HTTP: the contract, read like the spec.
@@ -9,7 +10,8 @@ final class ScorecardV2HTTPTests: XCTestCase {
     override func setUpWithError() throws { server = try TestServer() }
     override func tearDown() { server.stop() }
 
-    private let createBody = #"{"testcaseId":"248","inputs":{"question":"What is the capital of France?"},"expected":{"idealAnswer":"Paris"},"outputs":{"response":"Paris."}}"#
+    private let createBody =
+        #"{"testcaseId":"248","inputs":{"question":"What is the capital of France?"},"expected":{"idealAnswer":"Paris"},"outputs":{"response":"Paris."}}"#
 
     func testCreateRecordAnswers201WithTheRecordUnderBothMounts() {
         for prefix in ["/api/v2", ""] {
@@ -25,7 +27,8 @@ final class ScorecardV2HTTPTests: XCTestCase {
     }
 
     func testRecordEchoesValuesFaithfully() {
-        let body = #"{"inputs":{"z":1.50,"a":"日本\u00e9","n":null,"big":12345678901234567890},"expected":{},"outputs":{"list":[true,{"b":1,"a":2}]},"sessionId":"s-1","otelLinkId":"o-1"}"#
+        let body =
+            #"{"inputs":{"z":1.50,"a":"日本\u00e9","n":null,"big":12345678901234567890},"expected":{},"outputs":{"list":[true,{"b":1,"a":2}]},"sessionId":"s-1","otelLinkId":"o-1"}"#
         let response = server.request("POST", "/runs/r1/records", body: body)
         XCTAssertEqual(response.status, 201)
         XCTAssertTrue(response.text.contains(#""inputs":{"z":1.50,"a":"日本é","n":null,"big":12345678901234567890}"#), response.text)
@@ -47,12 +50,14 @@ final class ScorecardV2HTTPTests: XCTestCase {
             let response = server.request("POST", "/runs/1/records", body: JSONWriter.encodeString(.object(object)))
             XCTAssertEqual(response.status, 400, field)
             XCTAssertEqual(response.json["code"], "BAD_REQUEST")
-            XCTAssertEqual(response.json["details"]?["errors"], .array([.object(["path": .string(field), "in": "body", "message": "is required"])]))
+            XCTAssertEqual(
+                response.json["details"]?["errors"], .array([.object(["path": .string(field), "in": "body", "message": "is required"])]))
         }
     }
 
     func testWrongTypesAreReportedTogether() {
-        let response = server.request("POST", "/runs/1/records", body: #"{"inputs":[],"expected":"x","outputs":{},"testcaseId":5,"sessionId":""}"#)
+        let response = server.request(
+            "POST", "/runs/1/records", body: #"{"inputs":[],"expected":"x","outputs":{},"testcaseId":5,"sessionId":""}"#)
         XCTAssertEqual(response.status, 400)
         let paths = response.json["details"]?["errors"]?.arrayValue?.compactMap { $0["path"]?.stringValue }
         XCTAssertEqual(paths, ["inputs", "expected", "testcaseId", "sessionId"])
@@ -68,16 +73,20 @@ final class ScorecardV2HTTPTests: XCTestCase {
         for headers in [[:], ["Authorization": "Bearer "], ["Authorization": "Basic abc"], ["authorization": "token"]] {
             let response = server.request("POST", "/runs/1/records", body: createBody, headers: headers)
             XCTAssertEqual(response.status, 401, "\(headers)")
-            XCTAssertEqual(response.json, .object(["code": "UNAUTHORIZED", "message": "Invalid or missing authentication token", "details": .object([:])]))
+            XCTAssertEqual(
+                response.json,
+                .object(["code": "UNAUTHORIZED", "message": "Invalid or missing authentication token", "details": .object([:])]))
         }
-        XCTAssertEqual(server.request("POST", "/runs/1/records", body: createBody, headers: ["authorization": "bearer lower-case"]).status, 201)
+        XCTAssertEqual(
+            server.request("POST", "/runs/1/records", body: createBody, headers: ["authorization": "bearer lower-case"]).status, 201)
     }
 
     func testConfiguredKeysAreEnforced() throws {
         server.stop()
         server = try TestServer { $0.apiKeys = ["ak_good"] }
         XCTAssertEqual(server.request("POST", "/runs/1/records", body: createBody, headers: ["Authorization": "Bearer ak_bad"]).status, 401)
-        XCTAssertEqual(server.request("POST", "/runs/1/records", body: createBody, headers: ["Authorization": "Bearer ak_good"]).status, 201)
+        XCTAssertEqual(
+            server.request("POST", "/runs/1/records", body: createBody, headers: ["Authorization": "Bearer ak_good"]).status, 201)
     }
 
     func testListPagesWithCursorAndLimit() {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import EvalmockKit
 
 /// Text is bound as its UTF-8 bytes, whatever the string's size or storage.

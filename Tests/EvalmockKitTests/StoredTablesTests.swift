@@ -1,6 +1,7 @@
-import XCTest
-@testable import EvalmockKit
 import EvalmockAPIs
+import XCTest
+
+@testable import EvalmockKit
 
 /// Reset, export, import and the inventory see exactly the tables each API declares; a table
 /// a migration creates but no API declares would survive a reset and be missing from exports.
@@ -26,8 +27,10 @@ final class StoredTablesTests: XCTestCase {
         var inDatabase = Set<String>()
         // evalmock_* tables are the control layer's own (migrations, journal, fault rules), kept
         // across resets on purpose.
-        try database.statement("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'evalmock_%'")
-            .query { row in inDatabase.insert(row.text(0) ?? "") }
+        try database.statement(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'evalmock_%'"
+        )
+        .query { row in inDatabase.insert(row.text(0) ?? "") }
         XCTAssertEqual(inDatabase, Set(declared.keys))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import EvalmockKit
 
 /// What libevent 2.1 would answer by itself with an HTML page: unknown methods, broken request
@@ -31,8 +32,10 @@ final class UnreadableRequestTests: XCTestCase {
     }
 
     /// The answer closes the connection, and the server goes on serving others.
-    private func assertClosedAndServing(_ connection: RawConnection, _ response: RawConnection.Response,
-                                        file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertClosedAndServing(
+        _ connection: RawConnection, _ response: RawConnection.Response,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         XCTAssertEqual(response.headers["connection"], "close", file: file, line: line)
         XCTAssertTrue(connection.isClosedByServer(), file: file, line: line)
         let (_, health) = try exchange("GET /_evalmock/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
@@ -49,10 +52,12 @@ final class UnreadableRequestTests: XCTestCase {
         let (_, response) = try exchange("QUERY /api/v2/runs/1/records HTTP/1.1\r\nHost: x\r\n\r\n")
         XCTAssertEqual(response.status, 405)
         XCTAssertEqual(response.headers["allow"], "GET, POST")
-        XCTAssertEqual(response.json, .object([
-            "code": "METHOD_NOT_ALLOWED", "message": "QUERY is not allowed on /api/v2/runs/1/records",
-            "details": .object(["allowed": .array(["GET", "POST"])]),
-        ]))
+        XCTAssertEqual(
+            response.json,
+            .object([
+                "code": "METHOD_NOT_ALLOWED", "message": "QUERY is not allowed on /api/v2/runs/1/records",
+                "details": .object(["allowed": .array(["GET", "POST"])]),
+            ]))
     }
 
     func testAnUnknownMethodOnAFastAPIRouteIs405WithTheAllowOfAnyOtherMethod() throws {
@@ -77,7 +82,9 @@ final class UnreadableRequestTests: XCTestCase {
         let (connection, first) = try exchange("QUERY /api/v2/runs/1/records HTTP/1.1\r\nHost: x\r\n\r\n")
         XCTAssertEqual(first.status, 405)
         XCTAssertNil(first.headers["connection"])
-        connection.send("GET /_evalmock/health HTTP/1.1\r\nHost: x\r\n\r\nSEARCH /v1/run/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /_evalmock/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        connection.send(
+            "GET /_evalmock/health HTTP/1.1\r\nHost: x\r\n\r\nSEARCH /v1/run/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /_evalmock/health HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
         XCTAssertEqual(connection.readResponse()?.status, 200)
         let search = try XCTUnwrap(connection.readResponse())
         XCTAssertEqual(search.status, 405)
@@ -110,8 +117,12 @@ final class UnreadableRequestTests: XCTestCase {
     func testAMethodThatIsNotATokenIs400InTheDialectOfThePath() throws {
         let (connection, scorecard) = try exchange("GE(T /api/v2/runs/1/records HTTP/1.1\r\nHost: x\r\n\r\n")
         XCTAssertEqual(scorecard.status, 400)
-        XCTAssertEqual(scorecard.json, .object(["code": "BAD_REQUEST", "message": "Malformed request line: the method is not a token",
-                                                "details": .object([:])]))
+        XCTAssertEqual(
+            scorecard.json,
+            .object([
+                "code": "BAD_REQUEST", "message": "Malformed request line: the method is not a token",
+                "details": .object([:]),
+            ]))
         try assertClosedAndServing(connection, scorecard)
         let (_, weave) = try exchange("G\u{7f}T /v2/team/proj/scores HTTP/1.1\r\nHost: x\r\n\r\n")
         XCTAssertEqual(weave.json, .object(["detail": "Malformed request line: the method is not a token"]))
@@ -121,7 +132,8 @@ final class UnreadableRequestTests: XCTestCase {
         let (connection, scorecard) = try exchange("GET /api/v2/runs/1/records HTTP/2.0\r\nHost: x\r\n\r\n")
         XCTAssertEqual(scorecard.status, 400)
         XCTAssertEqual(scorecard.statusLine, "HTTP/1.1 400 Bad Request")
-        XCTAssertEqual(scorecard.json, .object(["code": "BAD_REQUEST", "message": "Unsupported HTTP version 'HTTP/2.0'", "details": .object([:])]))
+        XCTAssertEqual(
+            scorecard.json, .object(["code": "BAD_REQUEST", "message": "Unsupported HTTP version 'HTTP/2.0'", "details": .object([:])]))
         try assertClosedAndServing(connection, scorecard)
         let (_, scaleGP) = try exchange("POST /v4/evaluations/e/test-case-results HTTP/3 \r\nHost: x\r\n\r\n")
         XCTAssertEqual(scaleGP.json, .object(["detail": "Unsupported HTTP version 'HTTP/3'"]))
@@ -139,8 +151,12 @@ final class UnreadableRequestTests: XCTestCase {
         let query = String(repeating: "q", count: 3000)
         let (connection, scorecard) = try exchange("GET /api/v2/runs/1/records?\(query) HTTP/1.1\r\nHost: x\r\n\r\n")
         XCTAssertEqual(scorecard.status, 414)
-        XCTAssertEqual(scorecard.json, .object(["code": "URI_TOO_LONG", "message": "Request URI is longer than 200 bytes",
-                                                "details": .object(["limitBytes": .int(200)])]))
+        XCTAssertEqual(
+            scorecard.json,
+            .object([
+                "code": "URI_TOO_LONG", "message": "Request URI is longer than 200 bytes",
+                "details": .object(["limitBytes": .int(200)]),
+            ]))
         try assertClosedAndServing(connection, scorecard)
         // Never ended: libevent gives up once the ceiling is passed.
         let (_, weave) = try exchange("GET /v2/team/proj/scores/" + String(repeating: "w", count: 3000))
@@ -164,7 +180,8 @@ final class UnreadableRequestTests: XCTestCase {
     }
 
     func testAnInvalidContentLengthIs400InTheDialect() throws {
-        let (connection, response) = try exchange("POST /v4/evaluations/e/test-case-results HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n")
+        let (connection, response) = try exchange(
+            "POST /v4/evaluations/e/test-case-results HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n")
         XCTAssertEqual(response.status, 400)
         XCTAssertEqual(response.json, .object(["detail": "Content-Length '-1' is not a number of bytes"]))
         try assertClosedAndServing(connection, response)
@@ -174,8 +191,12 @@ final class UnreadableRequestTests: XCTestCase {
         let padding = String(repeating: "p", count: 3000)
         let (connection, scorecard) = try exchange("GET /api/v2/runs/1/records HTTP/1.1\r\nHost: x\r\nX-Pad: \(padding)\r\n\r\n")
         XCTAssertEqual(scorecard.status, 431)
-        XCTAssertEqual(scorecard.json, .object(["code": "REQUEST_HEADER_FIELDS_TOO_LARGE", "message": "Request header fields are larger than 600 bytes",
-                                                "details": .object(["limitBytes": .int(600)])]))
+        XCTAssertEqual(
+            scorecard.json,
+            .object([
+                "code": "REQUEST_HEADER_FIELDS_TOO_LARGE", "message": "Request header fields are larger than 600 bytes",
+                "details": .object(["limitBytes": .int(600)]),
+            ]))
         try assertClosedAndServing(connection, scorecard)
         // Many small fields, the last one never ended.
         let fields = (0..<400).map { "X-F\($0): \($0)" }.joined(separator: "\r\n")
@@ -185,7 +206,8 @@ final class UnreadableRequestTests: XCTestCase {
     }
 
     func testAnExpectOtherThan100ContinueIs417InTheDialect() throws {
-        let (connection, response) = try exchange("POST /api/v2/runs/1/records HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\nContent-Length: 2\r\n\r\n{}")
+        let (connection, response) = try exchange(
+            "POST /api/v2/runs/1/records HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\nContent-Length: 2\r\n\r\n{}")
         XCTAssertEqual(response.status, 417)
         XCTAssertEqual(response.json, .object(["code": "EXPECTATION_FAILED", "message": "Expectation Failed", "details": .object([:])]))
         try assertClosedAndServing(connection, response)
@@ -198,8 +220,12 @@ final class UnreadableRequestTests: XCTestCase {
         let (connection, scorecard) = try exchange(
             "POST /api/v2/runs/far/records HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Length: 1000000000\r\n\r\n\(body)")
         XCTAssertEqual(scorecard.status, 413)
-        XCTAssertEqual(scorecard.json, .object(["code": "PAYLOAD_TOO_LARGE", "message": "Request body is larger than 1000 bytes",
-                                                "details": .object(["limitBytes": .int(1000)])]))
+        XCTAssertEqual(
+            scorecard.json,
+            .object([
+                "code": "PAYLOAD_TOO_LARGE", "message": "Request body is larger than 1000 bytes",
+                "details": .object(["limitBytes": .int(1000)]),
+            ]))
         try assertClosedAndServing(connection, scorecard)
         let (_, weave) = try exchange("POST /v2/team/proj/scores HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n100000\r\n")
         XCTAssertEqual(weave.status, 413)

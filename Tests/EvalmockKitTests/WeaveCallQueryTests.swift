@@ -1,11 +1,13 @@
 import XCTest
+
 @testable import EvalmockKit
 @testable import EvalmockWeave
 
 /// The trace server's query language as evalmock evaluates it over a row, its sort order, and
 /// the times and derived summary fields of calls.
 final class WeaveCallQueryTests: XCTestCase {
-    private let row = json("""
+    private let row = json(
+        """
         {"id": "b", "op_name": "weave:///e/p/op/Model.predict:abc",
          "inputs": {"x": 3, "name": "Alice", "tags": ["a", "b"], "nested": {"flag": true}},
          "output": {"score": 0.75}, "attributes": {"weave": {"prediction": "true"}},
@@ -39,14 +41,22 @@ final class WeaveCallQueryTests: XCTestCase {
         XCTAssertFalse(try matches(#"{"$eq": [{"$getField": "inputs.missing"}, {"$literal": 3}]}"#))
         XCTAssertFalse(try matches(#"{"$not": [{"$eq": [{"$getField": "inputs.missing"}, {"$literal": 3}]}]}"#))
         XCTAssertFalse(try matches(#"{"$gt": [{"$getField": "inputs.missing"}, {"$literal": 0}]}"#))
-        XCTAssertTrue(try matches(#"{"$or": [{"$gt": [{"$getField": "inputs.missing"}, {"$literal": 0}]}, {"$eq": [{"$getField": "id"}, {"$literal": "b"}]}]}"#))
-        XCTAssertFalse(try matches(#"{"$and": [{"$gt": [{"$getField": "inputs.missing"}, {"$literal": 0}]}, {"$eq": [{"$getField": "id"}, {"$literal": "b"}]}]}"#))
+        XCTAssertTrue(
+            try matches(
+                #"{"$or": [{"$gt": [{"$getField": "inputs.missing"}, {"$literal": 0}]}, {"$eq": [{"$getField": "id"}, {"$literal": "b"}]}]}"#
+            ))
+        XCTAssertFalse(
+            try matches(
+                #"{"$and": [{"$gt": [{"$getField": "inputs.missing"}, {"$literal": 0}]}, {"$eq": [{"$getField": "id"}, {"$literal": "b"}]}]}"#
+            ))
     }
 
     func testInContainsSizeConvertExists() throws {
         XCTAssertTrue(try matches(#"{"$in": [{"$getField": "id"}, [{"$literal": "a"}, {"$literal": "b"}]]}"#))
         XCTAssertFalse(try matches(#"{"$in": [{"$getField": "id"}, [{"$literal": "a"}]]}"#))
-        XCTAssertTrue(try matches(#"{"$contains": {"input": {"$getField": "inputs.name"}, "substr": {"$literal": "LIC"}, "case_insensitive": true}}"#))
+        XCTAssertTrue(
+            try matches(#"{"$contains": {"input": {"$getField": "inputs.name"}, "substr": {"$literal": "LIC"}, "case_insensitive": true}}"#)
+        )
         XCTAssertFalse(try matches(#"{"$contains": {"input": {"$getField": "inputs.name"}, "substr": {"$literal": "LIC"}}}"#))
         XCTAssertTrue(try matches(#"{"$eq": [{"$size": {"$getField": "inputs.tags"}}, {"$literal": 2}]}"#))
         XCTAssertTrue(try matches(#"{"$eq": [{"$convert": {"input": {"$getField": "output.score"}, "to": "int"}}, {"$literal": 0}]}"#))
@@ -75,7 +85,8 @@ final class WeaveCallQueryTests: XCTestCase {
         let resolve: (JSONValue, String) -> JSONValue? = { row, path in row[path] }
         let ascending = WeaveSortOrder(json(#"[{"field": "k", "direction": "asc"}]"#)).sorted(rows, resolve)
         XCTAssertEqual(ascending.map { $0["n"] }, [3, 1, 4, 2])
-        let descending = WeaveSortOrder(json(#"[{"field": "k", "direction": "desc"}, {"field": "n", "direction": "desc"}]"#)).sorted(rows, resolve)
+        let descending = WeaveSortOrder(json(#"[{"field": "k", "direction": "desc"}, {"field": "n", "direction": "desc"}]"#)).sorted(
+            rows, resolve)
         XCTAssertEqual(descending.map { $0["n"] }, [4, 1, 3, 2])
     }
 
@@ -93,22 +104,28 @@ final class WeaveCallQueryTests: XCTestCase {
     }
 
     func testDerivedSummary() {
-        var call = WeaveCall(projectId: "e/p", id: "c", traceId: "t", opName: "weave:///e/p/op/Evaluation.evaluate:abc",
-                             startedAt: WeaveTimestamp("2025-03-01T12:00:00Z"))
+        var call = WeaveCall(
+            projectId: "e/p", id: "c", traceId: "t", opName: "weave:///e/p/op/Evaluation.evaluate:abc",
+            startedAt: WeaveTimestamp("2025-03-01T12:00:00Z"))
         call.summary = json(#"{"weave": {"status": "stale", "kept": 1}}"#)
-        XCTAssertEqual(WeaveCallSchema.summary(call, feedback: nil)["weave"],
-                       json(#"{"kept": 1, "status": "running", "trace_name": "Evaluation.evaluate"}"#))
+        XCTAssertEqual(
+            WeaveCallSchema.summary(call, feedback: nil)["weave"],
+            json(#"{"kept": 1, "status": "running", "trace_name": "Evaluation.evaluate"}"#))
         call.endedAt = WeaveTimestamp("2025-03-01T12:00:01.25Z")
         call.summary = json(#"{"status_counts": {"error": 2}}"#)
-        XCTAssertEqual(WeaveCallSchema.summary(call, feedback: nil)["weave"],
-                       json(#"{"status": "descendant_error", "latency_ms": 1250, "trace_name": "Evaluation.evaluate"}"#))
+        XCTAssertEqual(
+            WeaveCallSchema.summary(call, feedback: nil)["weave"],
+            json(#"{"status": "descendant_error", "latency_ms": 1250, "trace_name": "Evaluation.evaluate"}"#))
         call.exception = "boom"
         call.displayName = "mine"
-        XCTAssertEqual(WeaveCallSchema.summary(call, feedback: nil)["weave"], json(#"{"status": "error", "latency_ms": 1250, "display_name": "mine"}"#))
+        XCTAssertEqual(
+            WeaveCallSchema.summary(call, feedback: nil)["weave"], json(#"{"status": "error", "latency_ms": 1250, "display_name": "mine"}"#)
+        )
         // A ref that names no op or object gives no trace name.
         call.displayName = nil
         call.opName = "weave:///e/p/call/123"
-        XCTAssertEqual(WeaveCallSchema.summary(call, feedback: [])["weave"], json(#"{"status": "error", "latency_ms": 1250, "feedback": []}"#))
+        XCTAssertEqual(
+            WeaveCallSchema.summary(call, feedback: [])["weave"], json(#"{"status": "error", "latency_ms": 1250, "feedback": []}"#))
         call.opName = "plain_op"
         XCTAssertEqual(WeaveCallSchema.summary(call, feedback: nil)["weave"]?["trace_name"], "plain_op")
     }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import EvalmockKit
 @testable import EvalmockWeave
 
@@ -12,22 +13,29 @@ final class WeaveDigestTests: XCTestCase {
 
     func testFloatsAreWrittenAsPythonReprAndIntegersExactly() throws {
         let input = #"{"b": 1, "a": [1.0, 1e-05, 1e100, 0.1, -0.0, 2.5e-7, 1E+3, 123456789012345678901234567890]}"#
-        XCTAssertEqual(try canonical(input),
-                       #"{"a": [1.0, 1e-05, 1e+100, 0.1, -0.0, 2.5e-07, 1000.0, 123456789012345678901234567890], "b": 1}"#)
+        XCTAssertEqual(
+            try canonical(input),
+            #"{"a": [1.0, 1e-05, 1e+100, 0.1, -0.0, 2.5e-07, 1000.0, 123456789012345678901234567890], "b": 1}"#)
         XCTAssertEqual(WeaveDigest.value(try JSONParser.parse(input)), "j2WpM3MKvKNBSwh0gA25OiI5i9OOFkzY9oqrlbLlKl4")
     }
 
     func testFloatLayoutAtTheEdgesAndOverflowToInfinity() throws {
-        let input = #"{"f": 3.0, "n": -1.5e-10, "big": 1.7976931348623157e308, "tiny": 5e-324, "i": -12, "e16": 1e16, "e15": 123456789012345.6, "over": 1e400}"#
-        XCTAssertEqual(try canonical(input),
-                       #"{"big": 1.7976931348623157e+308, "e15": 123456789012345.6, "e16": 1e+16, "f": 3.0, "i": -12, "n": -1.5e-10, "over": Infinity, "tiny": 5e-324}"#)
+        let input =
+            #"{"f": 3.0, "n": -1.5e-10, "big": 1.7976931348623157e308, "tiny": 5e-324, "i": -12, "e16": 1e16, "e15": 123456789012345.6, "over": 1e400}"#
+        XCTAssertEqual(
+            try canonical(input),
+            #"{"big": 1.7976931348623157e+308, "e15": 123456789012345.6, "e16": 1e+16, "f": 3.0, "i": -12, "n": -1.5e-10, "over": Infinity, "tiny": 5e-324}"#
+        )
         XCTAssertEqual(WeaveDigest.value(try JSONParser.parse(input)), "0ApIKQLsXHojY9KUb4fYPx6GojbeYImqxk1BhtpF0ho")
     }
 
     func testTextIsASCIIWithEscapesAndSurrogatePairsAndKeysSortByCodePoint() throws {
-        let input = #"{"text": "na\u00efve \u2603 \ud83d\ude00 \u007f \u0000 \"q\" \\ \n\t\b\f/", "\u00e9": 1, "e": 2, "Z": 3, "\ud83d\ude00": 4, "\uffff": 5}"#
-        XCTAssertEqual(try canonical(input),
-                       #"{"Z": 3, "e": 2, "text": "na\u00efve \u2603 \ud83d\ude00 \u007f \u0000 \"q\" \\ \n\t\b\f/", "\u00e9": 1, "\uffff": 5, "\ud83d\ude00": 4}"#)
+        let input =
+            #"{"text": "na\u00efve \u2603 \ud83d\ude00 \u007f \u0000 \"q\" \\ \n\t\b\f/", "\u00e9": 1, "e": 2, "Z": 3, "\ud83d\ude00": 4, "\uffff": 5}"#
+        XCTAssertEqual(
+            try canonical(input),
+            #"{"Z": 3, "e": 2, "text": "na\u00efve \u2603 \ud83d\ude00 \u007f \u0000 \"q\" \\ \n\t\b\f/", "\u00e9": 1, "\uffff": 5, "\ud83d\ude00": 4}"#
+        )
         XCTAssertEqual(WeaveDigest.value(try JSONParser.parse(input)), "aD1ubHKStB2VdOjMXYTSVB7kOLO6H1fxCke9Js3XeTg")
     }
 

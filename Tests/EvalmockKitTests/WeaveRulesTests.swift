@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import EvalmockKit
 @testable import EvalmockWeave
 
@@ -18,8 +19,9 @@ final class WeaveRulesTests: XCTestCase {
         XCTAssertNil(WeaveIds.callIdProblem(String(repeating: "b", count: 16)), "an OTel span id")
         XCTAssertEqual(WeaveIds.traceIdProblem("x"), "Invalid UUID: x. Unable to parse")
         XCTAssertEqual(WeaveIds.callIdProblem("A"), "Invalid UUID: A. UUID must be lowercase")
-        XCTAssertEqual(WeaveIds.uuidProblem("{0192abcd-0000-7000-8000-000000000000}"),
-                       "Invalid UUID: {0192abcd-0000-7000-8000-000000000000}. UUID did not round-trip")
+        XCTAssertEqual(
+            WeaveIds.uuidProblem("{0192abcd-0000-7000-8000-000000000000}"),
+            "Invalid UUID: {0192abcd-0000-7000-8000-000000000000}. UUID did not round-trip")
     }
 
     func testScorerRefs() {

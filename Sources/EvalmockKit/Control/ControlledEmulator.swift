@@ -18,8 +18,10 @@ final class ControlledEmulator {
     private let log: Logger
     private let accessLog: AccessLog
 
-    init(namespaces: NamespaceRegistry, journal: RequestJournal, faults: FaultRuleBook, control: RequestPipeline,
-         logLevel: Logger.Level, accessLog: AccessLog) {
+    init(
+        namespaces: NamespaceRegistry, journal: RequestJournal, faults: FaultRuleBook, control: RequestPipeline,
+        logLevel: Logger.Level, accessLog: AccessLog
+    ) {
         self.namespaces = namespaces
         self.journal = journal
         self.faults = faults
@@ -56,10 +58,12 @@ final class ControlledEmulator {
         } else {
             response = ControlErrorDialect.failure(request.problem.status, Self.controlErrorCode(request.problem), request.problem.message)
         }
-        log.info("request", metadata: [
-            "method": .string(request.method ?? "-"), "path": .string(request.path ?? "-"),
-            "status": .string(String(response.status)), "problem": .string(request.problem.message),
-        ])
+        log.info(
+            "request",
+            metadata: [
+                "method": .string(request.method ?? "-"), "path": .string(request.path ?? "-"),
+                "status": .string(String(response.status)), "problem": .string(request.problem.message),
+            ])
         return response
     }
 
@@ -79,7 +83,8 @@ final class ControlledEmulator {
         switch NamespaceRegistry.select(request) {
         case .namespace(let name): namespace = name
         case .invalid(let name):
-            return ControlErrorDialect.failure(400, "invalid_namespace",
+            return ControlErrorDialect.failure(
+                400, "invalid_namespace",
                 "\(NamespaceRegistry.header) '\(name)' must be 1 to \(NamespaceRegistry.maxNameLength) letters, digits, '-' or '_'")
         }
         let instance: EmulatorInstance
@@ -126,9 +131,11 @@ final class ControlledEmulator {
         if delay > 0, response.delivery == .immediate { response.delivery = .delayed(milliseconds: delay) }
         let handled = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
         do {
-            try journal.record(RequestJournal.Entry(
-                namespace: namespace, api: (api ?? instance.pipeline.owningAPI(of: request)).name, request: request, response: drops ? nil : response,
-                durationMilliseconds: handled + Double(delay), forcedBy: forcedBy))
+            try journal.record(
+                RequestJournal.Entry(
+                    namespace: namespace, api: (api ?? instance.pipeline.owningAPI(of: request)).name, request: request,
+                    response: drops ? nil : response,
+                    durationMilliseconds: handled + Double(delay), forcedBy: forcedBy))
         } catch {
             log.error("journal write failed: \(error)")
         }

@@ -14,17 +14,20 @@ final class EmulatorInstance {
 
     init(database: SQLiteDatabase, settings: EmulatorSettings) throws {
         self.database = database
-        let environment = APIEnvironment(database: database, openAPIDirectory: settings.openAPIDirectory, apiKeys: settings.apiKeys, lenient: settings.lenient)
+        let environment = APIEnvironment(
+            database: database, openAPIDirectory: settings.openAPIDirectory, apiKeys: settings.apiKeys, lenient: settings.lenient)
         let apis = try APIRegistration.build(settings.apis, in: environment)
         self.apis = apis
         let state = EmulatorStateStore(database: database, apis: apis)
         self.state = state
-        loadedFixtures = try settings.fixturesDirectory.map {
-            try FixtureDirectory.load($0, into: apis, maxJSONDepth: settings.maxJSONDepth, snapshots: state.mergeFixtures)
-        } ?? []
-        pipeline = RequestPipeline(apis: apis, limits: settings.limits, maxJSONDepth: settings.maxJSONDepth,
-                                   maxBatchItems: settings.maxBatchItems, logLevel: settings.logLevel, lenient: settings.lenient,
-                                   checkResponses: settings.checkResponses)
+        loadedFixtures =
+            try settings.fixturesDirectory.map {
+                try FixtureDirectory.load($0, into: apis, maxJSONDepth: settings.maxJSONDepth, snapshots: state.mergeFixtures)
+            } ?? []
+        pipeline = RequestPipeline(
+            apis: apis, limits: settings.limits, maxJSONDepth: settings.maxJSONDepth,
+            maxBatchItems: settings.maxBatchItems, logLevel: settings.logLevel, lenient: settings.lenient,
+            checkResponses: settings.checkResponses)
     }
 }
 

@@ -61,7 +61,8 @@ struct EmulatorStateStore {
                     references.append((row.text(0) ?? "", row.text(1) ?? ""))
                 }
             for reference in references {
-                let selected = "\(try quotedTable(reference.column)) IN (SELECT \(try quotedTable(reference.parentColumn)) FROM \(try quotedTable(table)) WHERE \(condition))"
+                let selected =
+                    "\(try quotedTable(reference.column)) IN (SELECT \(try quotedTable(reference.parentColumn)) FROM \(try quotedTable(table)) WHERE \(condition))"
                 statements += try deletions(from: child.name, where: selected, of: api)
             }
         }
@@ -134,7 +135,9 @@ struct EmulatorStateStore {
     /// rows overwrite rows with the same keys, so loading them at every start never duplicates
     /// and keeps what was created since.
     func mergeFixtures(_ api: EmulatedAPI, _ files: [FixtureFile]) throws -> String {
-        guard let api = self.api(named: api.name) else { throw FixtureError(path: files[0].path, reason: "\(api.name) has no stored state") }
+        guard let api = self.api(named: api.name) else {
+            throw FixtureError(path: files[0].path, reason: "\(api.name) has no stored state")
+        }
         var rows = 0
         try database.transaction {
             for file in files {
@@ -196,7 +199,9 @@ struct EmulatorStateStore {
             // An upsert, not INSERT OR REPLACE: replacing would delete the old row first and
             // cascade to its children (a run's records created since the last start).
             let upsert = replacing ? " ON CONFLICT DO UPDATE SET " + names.map { "\($0) = excluded.\($0)" }.joined(separator: ", ") : ""
-            try database.statement("INSERT INTO \(try quotedTable(table)) (\(names.joined(separator: ", "))) VALUES (\(placeholders))\(upsert)").execute(values)
+            try database.statement(
+                "INSERT INTO \(try quotedTable(table)) (\(names.joined(separator: ", "))) VALUES (\(placeholders))\(upsert)"
+            ).execute(values)
         }
     }
 

@@ -44,7 +44,9 @@ struct FaultRuleError: Error {
 extension FaultRule {
     /// Reads `{"method", "path", "times", "status", "delayMs", "drop", "retryAfter"}`.
     /// `times` defaults to 1; `null` means until deleted.
-    static func parse(_ body: JSONValue) throws(FaultRuleError) -> (method: String?, path: String, times: Int?, status: Int?, delay: Int, drop: Bool, retryAfter: String?) {
+    static func parse(_ body: JSONValue) throws(FaultRuleError) -> (
+        method: String?, path: String, times: Int?, status: Int?, delay: Int, drop: Bool, retryAfter: String?
+    ) {
         guard let object = body.objectValue else { throw FaultRuleError(message: "the body must be a JSON object") }
         let known: Set<String> = ["method", "path", "times", "status", "delayMs", "drop", "retryAfter"]
         if let unknown = object.keys.first(where: { !known.contains($0) }) {

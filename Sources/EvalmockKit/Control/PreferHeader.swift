@@ -17,7 +17,9 @@ struct PreferHeader: Equatable {
         for value in values {
             for preference in value.split(separator: ",") {
                 let parts = preference.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                guard parts.count == 2, let number = Int(parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))) else { continue }
+                guard parts.count == 2, let number = Int(parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))) else {
+                    continue
+                }
                 switch parts[0].lowercased() {
                 case "code" where (400...599).contains(number): code = number
                 case "delay" where number > 0: delayMilliseconds = min(number, Self.maxDelayMilliseconds)

@@ -1,5 +1,5 @@
-import Foundation
 import DequeModule
+import Foundation
 
 /// Every request to an emulated endpoint, as received and as answered, in the main database.
 ///
@@ -121,11 +121,13 @@ final class RequestJournal {
     }
 
     private func insert(_ entry: Entry, id: Int64, at: String) throws {
-        try database.statement("""
+        try database.statement(
+            """
             INSERT INTO evalmock_journal (id, at, namespace, api, method, path, query, request_headers, request_body,
                 status, response_headers, response_body, duration_ms, forced_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute([
+            """
+        ).execute([
             .integer(id), .text(at), .text(entry.namespace), entry.api.map(SQLiteValue.text) ?? .null,
             .text(entry.request.method), .text(entry.request.path), entry.request.rawQuery.map(SQLiteValue.text) ?? .null,
             .text(JSONWriter.encodeString(redaction.headers(entry.request.headers))), Self.bodyText(entry.request.body),
@@ -141,7 +143,8 @@ final class RequestJournal {
         try flush()
         var entries: [JSONValue] = []
         // One statement for every filter: an absent filter is bound as NULL and matches all.
-        try database.statement("""
+        try database.statement(
+            """
             SELECT id, at, namespace, api, method, path, query, request_headers, request_body, status,
                 response_headers, response_body, duration_ms, forced_by
             FROM evalmock_journal
@@ -149,29 +152,31 @@ final class RequestJournal {
               AND (?3 IS NULL OR api = ?3) AND (?4 IS NULL OR method = ?4) AND (?5 IS NULL OR path GLOB ?5)
               AND (?6 IS NULL OR status = ?6) AND (?7 IS NULL OR at >= ?7) AND (?8 IS NULL OR at <= ?8)
             ORDER BY id LIMIT ?9
-            """).query([
+            """
+        ).query([
             .text(filter.namespace), .integer(filter.afterId),
             filter.api.map(SQLiteValue.text) ?? .null, filter.method.map(SQLiteValue.text) ?? .null,
             filter.pathGlob.map(SQLiteValue.text) ?? .null, filter.status.map { .integer(Int64($0)) } ?? .null,
             filter.since.map(SQLiteValue.text) ?? .null, filter.until.map(SQLiteValue.text) ?? .null,
             .integer(Int64(filter.limit)),
         ]) { row in
-            entries.append(.object([
-                "id": .number(JSONNumber(lexeme: String(row.int(0)))),
-                "at": .string(row.text(1) ?? ""),
-                "namespace": .string(row.text(2) ?? ""),
-                "api": row.text(3).map(JSONValue.string) ?? .null,
-                "method": .string(row.text(4) ?? ""),
-                "path": .string(row.text(5) ?? ""),
-                "query": row.text(6).map(JSONValue.string) ?? .null,
-                "requestHeaders": Self.parsed(row.text(7)),
-                "requestBody": row.text(8).map(JSONValue.string) ?? .null,
-                "status": row.isNull(9) ? .null : .int(Int(row.int(9))),
-                "responseHeaders": Self.parsed(row.text(10)),
-                "responseBody": row.text(11).map(JSONValue.string) ?? .null,
-                "durationMs": .number(JSONNumber(lexeme: FixedPointText.text(row.double(12), digits: 3))),
-                "forcedBy": row.text(13).map(JSONValue.string) ?? .null,
-            ]))
+            entries.append(
+                .object([
+                    "id": .number(JSONNumber(lexeme: String(row.int(0)))),
+                    "at": .string(row.text(1) ?? ""),
+                    "namespace": .string(row.text(2) ?? ""),
+                    "api": row.text(3).map(JSONValue.string) ?? .null,
+                    "method": .string(row.text(4) ?? ""),
+                    "path": .string(row.text(5) ?? ""),
+                    "query": row.text(6).map(JSONValue.string) ?? .null,
+                    "requestHeaders": Self.parsed(row.text(7)),
+                    "requestBody": row.text(8).map(JSONValue.string) ?? .null,
+                    "status": row.isNull(9) ? .null : .int(Int(row.int(9))),
+                    "responseHeaders": Self.parsed(row.text(10)),
+                    "responseBody": row.text(11).map(JSONValue.string) ?? .null,
+                    "durationMs": .number(JSONNumber(lexeme: FixedPointText.text(row.double(12), digits: 3))),
+                    "forcedBy": row.text(13).map(JSONValue.string) ?? .null,
+                ]))
         }
         return entries
     }

@@ -12,7 +12,9 @@ public enum StateSnapshotFile {
 
     /// Writes one snapshot per API as a `--fixtures` directory, `DIR/<api>/evalmock-state.json`;
     /// returns the files written.
-    public static func exportFixtures(databasePath: String, openAPIDirectory: String?, apis: [APIRegistration], directory: String) throws -> [String] {
+    public static func exportFixtures(databasePath: String, openAPIDirectory: String?, apis: [APIRegistration], directory: String) throws
+        -> [String]
+    {
         let instance = try open(databasePath, openAPIDirectory, apis)
         var written: [String] = []
         for (api, snapshot) in try instance.state.exportFixtures() {
@@ -48,10 +50,11 @@ public enum StateSnapshotFile {
         } catch {
             throw DatabaseOpenError(path: databasePath, reason: error.message)
         }
-        let settings = EmulatorSettings(apis: apis, openAPIDirectory: directory, apiKeys: [], fixturesDirectory: nil,
-                                        limits: TransportLimits(), maxJSONDepth: JSONParser.defaultMaxDepth,
-                                        maxBatchItems: ServerConfiguration.defaultMaxBatchItems, logLevel: .warning,
-                                        lenient: false, checkResponses: false, groupCommit: false)
+        let settings = EmulatorSettings(
+            apis: apis, openAPIDirectory: directory, apiKeys: [], fixturesDirectory: nil,
+            limits: TransportLimits(), maxJSONDepth: JSONParser.defaultMaxDepth,
+            maxBatchItems: ServerConfiguration.defaultMaxBatchItems, logLevel: .warning,
+            lenient: false, checkResponses: false, groupCommit: false)
         return try EmulatorInstance(database: database, settings: settings)
     }
 }

@@ -33,18 +33,23 @@ public struct FastAPIErrorDialect: ErrorDialect {
         // FastAPI stops at a body that is not JSON and reports only that, in the words and at
         // the position of Python's `json` module; a body that is not UTF-8 fails before that.
         if let malformed = issues.first(where: { if case .invalidJSON = $0.kind { return true } else { return false } }),
-           case .invalidJSON(let parseError) = malformed.kind {
+            case .invalidJSON(let parseError) = malformed.kind
+        {
             if case .invalidUTF8 = parseError.reason {
                 return Self.detail(400, "There was an error parsing the body")
             }
             let python = PythonJSONDecodeError(parseError)
-            return Self.detail(422, .array([.object([
-                "type": "json_invalid",
-                "loc": .array(["body", .int(python.position)]),
-                "msg": "JSON decode error",
-                "input": .object([:]),
-                "ctx": .object(["error": .string(python.message)]),
-            ])]))
+            return Self.detail(
+                422,
+                .array([
+                    .object([
+                        "type": "json_invalid",
+                        "loc": .array(["body", .int(python.position)]),
+                        "msg": "JSON decode error",
+                        "input": .object([:]),
+                        "ctx": .object(["error": .string(python.message)]),
+                    ])
+                ]))
         }
         return Self.detail(422, PydanticErrorRenderer.detail(issues))
     }

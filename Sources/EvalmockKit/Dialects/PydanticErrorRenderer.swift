@@ -43,7 +43,11 @@ public enum PydanticErrorRenderer {
             return ("string_pattern_mismatch", "String should match pattern '\(pattern)'", ["pattern": .string(pattern)])
         case .formatMismatch(let format):
             if format == "uuid" {
-                return ("uuid_parsing", "Input should be a valid UUID, invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `\(firstNonHex(issue.input))` at 1", ["error": "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-]"])
+                return (
+                    "uuid_parsing",
+                    "Input should be a valid UUID, invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `\(firstNonHex(issue.input))` at 1",
+                    ["error": "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-]"]
+                )
             }
             if format == "uri" {
                 // pydantic's AnyUrl (the `url` crate) on a string without a scheme.
@@ -65,35 +69,47 @@ public enum PydanticErrorRenderer {
             return ("multiple_of", "Input should be a multiple of \(bound.lexeme)", ["multiple_of": .number(bound)])
         case .tooFewItems(let min):
             let actual = issue.input?.arrayValue?.count ?? 0
-            return ("too_short", "List should have at least \(min) item\(min == 1 ? "" : "s") after validation, not \(actual)",
-                    ["field_type": "List", "min_length": .int(min), "actual_length": .int(actual)])
+            return (
+                "too_short", "List should have at least \(min) item\(min == 1 ? "" : "s") after validation, not \(actual)",
+                ["field_type": "List", "min_length": .int(min), "actual_length": .int(actual)]
+            )
         case .tooManyItems(let max):
             let actual = issue.input?.arrayValue?.count ?? 0
-            return ("too_long", "List should have at most \(max) item\(max == 1 ? "" : "s") after validation, not \(actual)",
-                    ["field_type": "List", "max_length": .int(max), "actual_length": .int(actual)])
+            return (
+                "too_long", "List should have at most \(max) item\(max == 1 ? "" : "s") after validation, not \(actual)",
+                ["field_type": "List", "max_length": .int(max), "actual_length": .int(actual)]
+            )
         case .duplicateItems:
             return ("value_error", "Value error, items must be unique", ["error": "items must be unique"])
         case .tooFewProperties(let min):
             let actual = issue.input?.objectValue?.count ?? 0
-            return ("too_short", "Dictionary should have at least \(min) item\(min == 1 ? "" : "s") after validation, not \(actual)",
-                    ["field_type": "Dictionary", "min_length": .int(min), "actual_length": .int(actual)])
+            return (
+                "too_short", "Dictionary should have at least \(min) item\(min == 1 ? "" : "s") after validation, not \(actual)",
+                ["field_type": "Dictionary", "min_length": .int(min), "actual_length": .int(actual)]
+            )
         case .tooManyProperties(let max):
             let actual = issue.input?.objectValue?.count ?? 0
-            return ("too_long", "Dictionary should have at most \(max) item\(max == 1 ? "" : "s") after validation, not \(actual)",
-                    ["field_type": "Dictionary", "max_length": .int(max), "actual_length": .int(actual)])
+            return (
+                "too_long", "Dictionary should have at most \(max) item\(max == 1 ? "" : "s") after validation, not \(actual)",
+                ["field_type": "Dictionary", "max_length": .int(max), "actual_length": .int(actual)]
+            )
         case .unexpectedProperty:
             return ("extra_forbidden", "Extra inputs are not permitted", nil)
         case .noUnionBranchMatched, .severalUnionBranchesMatched, .matchesForbiddenSchema, .brokenRule, .unreadableForm:
             return ("value_error", "Value error, \(issue.message)", ["error": .string(issue.message)])
         case .unionTagMissing(let property, _):
-            return ("union_tag_not_found", "Unable to extract tag using discriminator '\(property)'",
-                    ["discriminator": .string("'\(property)'")])
+            return (
+                "union_tag_not_found", "Unable to extract tag using discriminator '\(property)'",
+                ["discriminator": .string("'\(property)'")]
+            )
         case .unionTagInvalid(let property, let tagValue, let expected):
             // pydantic shows `str()` of the tag: `None`, `True`, `['a']` for what was not a string.
             let tag = PythonRepr.str(tagValue)
             let tags = expected.map { "'\($0)'" }.joined(separator: ", ")
-            return ("union_tag_invalid", "Input tag '\(tag)' found using '\(property)' does not match any of the expected tags: \(tags)",
-                    ["discriminator": .string("'\(property)'"), "tag": .string(tag), "expected_tags": .string(tags)])
+            return (
+                "union_tag_invalid", "Input tag '\(tag)' found using '\(property)' does not match any of the expected tags: \(tags)",
+                ["discriminator": .string("'\(property)'"), "tag": .string(tag), "expected_tags": .string(tags)]
+            )
         case .invalidJSON(let error):
             return ("json_invalid", "JSON decode error", ["error": .string(error.description)])
         }

@@ -35,7 +35,8 @@ public enum PythonRepr {
             text = text[..<e]
         }
         let point = text.firstIndex(of: ".") ?? text.endIndex
-        let whole = text[..<point], fraction = point < text.endIndex ? text[text.index(after: point)...] : ""
+        let whole = text[..<point]
+        let fraction = point < text.endIndex ? text[text.index(after: point)...] : ""
         var digits = String(whole + fraction)
         var decimalPoint = whole.count + power
         let leadingZeros = digits.prefix { $0 == "0" }.count

@@ -445,8 +445,9 @@ private struct GraphQLParser {
                 case "t": text.append("\t")
                 case "u":
                     guard position + 4 <= scalars.count,
-                          let code = UInt32(String(String.UnicodeScalarView(scalars[position..<position + 4])), radix: 16),
-                          let scalar = Unicode.Scalar(code) else { throw lexError("Invalid Unicode escape sequence.") }
+                        let code = UInt32(String(String.UnicodeScalarView(scalars[position..<position + 4])), radix: 16),
+                        let scalar = Unicode.Scalar(code)
+                    else { throw lexError("Invalid Unicode escape sequence.") }
                     position += 4
                     text.append(scalar)
                 default:
@@ -482,7 +483,8 @@ private struct GraphQLParser {
     }
 
     private static func blockStringValue(_ raw: String) -> String {
-        var lines = raw.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
+        var lines = raw.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(
+            String.init)
         let indents = lines.dropFirst().compactMap { line -> Int? in
             let indent = line.prefix { $0 == " " || $0 == "\t" }.count
             return indent < line.count ? indent : nil

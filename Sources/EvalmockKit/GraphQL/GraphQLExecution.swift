@@ -108,15 +108,18 @@ public struct GraphQLExecution {
 
     /// The root fields the operation selects (skipped ones left out), each checked with its
     /// arguments and whole selection set against the schema.
-    private func validate(_ selections: [GraphQLDocument.Selection], on rootType: String,
-                          rootFields: [String: GraphQLSchema.RootField]) throws -> [GraphQLDocument.Field] {
+    private func validate(
+        _ selections: [GraphQLDocument.Selection], on rootType: String,
+        rootFields: [String: GraphQLSchema.RootField]
+    ) throws -> [GraphQLDocument.Field] {
         var fields: [GraphQLDocument.Field] = []
         for field in try self.fields(selections) {
             if field.name == "__typename" {
                 try check(field, type: "String", parent: rootType, arguments: [:])
             } else {
                 guard let root = rootFields[field.name] else {
-                    throw RequestError(message: "Cannot query field \"\(field.name)\" on type \"\(rootType)\".", locations: [field.location])
+                    throw RequestError(
+                        message: "Cannot query field \"\(field.name)\" on type \"\(rootType)\".", locations: [field.location])
                 }
                 try check(field, type: root.type, parent: rootType, arguments: root.arguments)
             }
@@ -127,18 +130,22 @@ public struct GraphQLExecution {
 
     private func check(_ field: GraphQLDocument.Field, type: String, parent: String, arguments: [String: String]) throws {
         for argument in field.arguments where arguments[argument.name] == nil {
-            throw RequestError(message: "Unknown argument \"\(argument.name)\" on field \"\(parent).\(field.name)\".", locations: [field.location])
+            throw RequestError(
+                message: "Unknown argument \"\(argument.name)\" on field \"\(parent).\(field.name)\".", locations: [field.location])
         }
         guard let objectFields = schema.types[type] else {
             if field.selections != nil {
-                throw RequestError(message: "Field \"\(field.name)\" must not have a selection since type \"\(type)\" has no subfields.",
-                                   locations: [field.location])
+                throw RequestError(
+                    message: "Field \"\(field.name)\" must not have a selection since type \"\(type)\" has no subfields.",
+                    locations: [field.location])
             }
             return
         }
         guard let selections = field.selections else {
-            throw RequestError(message: "Field \"\(field.name)\" of type \"\(type)\" must have a selection of subfields. Did you mean \"\(field.name) { ... }\"?",
-                               locations: [field.location])
+            throw RequestError(
+                message:
+                    "Field \"\(field.name)\" of type \"\(type)\" must have a selection of subfields. Did you mean \"\(field.name) { ... }\"?",
+                locations: [field.location])
         }
         for child in try fields(selections) {
             guard let childType = child.name == "__typename" ? "String" : objectFields[child.name] else {
@@ -161,8 +168,10 @@ public struct GraphQLExecution {
                         throw RequestError(message: "Unknown directive \"@\(directive.name)\".", locations: [field.location])
                     }
                     guard directive.arguments.contains(where: { $0.name == "if" }) else {
-                        throw RequestError(message: "Directive \"@\(directive.name)\" argument \"if\" of type \"Boolean!\" is required, but it was not provided.",
-                                           locations: [field.location])
+                        throw RequestError(
+                            message:
+                                "Directive \"@\(directive.name)\" argument \"if\" of type \"Boolean!\" is required, but it was not provided.",
+                            locations: [field.location])
                     }
                 }
                 return field
@@ -181,7 +190,8 @@ public struct GraphQLExecution {
                 throw RequestError(message: "Variable \"$\(definition.name)\" of required type \"\(definition.type)\" \(problem).")
             }
             if let value, let problem = Self.mismatch(value, definition.type) {
-                throw RequestError(message: "Variable \"$\(definition.name)\" got invalid value \(JSONWriter.encodeString(value)); \(problem)")
+                throw RequestError(
+                    message: "Variable \"$\(definition.name)\" got invalid value \(JSONWriter.encodeString(value)); \(problem)")
             }
             values[definition.name] = value ?? .null
         }
@@ -204,15 +214,18 @@ public struct GraphQLExecution {
             case ("Int", .number(let number)) where number.isInteger: return nil
             case ("ID", .number(let number)) where number.isInteger: return nil
             case ("String", _), ("ID", _), ("Boolean", _), ("Float", _), ("Int", _):
-                return "\(name) cannot represent a non \(name == "ID" ? "string or integer" : name.lowercased()) value: \(JSONWriter.encodeString(value))"
+                return
+                    "\(name) cannot represent a non \(name == "ID" ? "string or integer" : name.lowercased()) value: \(JSONWriter.encodeString(value))"
             default: return nil
             }
         }
     }
 
-    private func run(_ calls: [(field: GraphQLDocument.Field, arguments: [String: JSONValue])],
-                     rootType: (name: String, fields: [String: GraphQLSchema.RootField]),
-                     variables: JSONValue.JSONObject) throws -> JSONValue {
+    private func run(
+        _ calls: [(field: GraphQLDocument.Field, arguments: [String: JSONValue])],
+        rootType: (name: String, fields: [String: GraphQLSchema.RootField]),
+        variables: JSONValue.JSONObject
+    ) throws -> JSONValue {
         var data = JSONValue.JSONObject()
         var errors: [JSONValue] = []
         for (field, arguments) in calls {
@@ -243,7 +256,8 @@ public struct GraphQLExecution {
             // `fields(_:)` has checked that the condition is there.
             let condition = directive.arguments.first { $0.name == "if" }!
             guard case .bool(let value) = try resolve(condition.value, variables) else {
-                throw RequestError(message: "Directive \"@\(directive.name)\" argument \"if\" must be a Boolean.", locations: [field.location])
+                throw RequestError(
+                    message: "Directive \"@\(directive.name)\" argument \"if\" must be a Boolean.", locations: [field.location])
             }
             if (directive.name == "skip") == value { return false }
         }
@@ -251,8 +265,10 @@ public struct GraphQLExecution {
     }
 
     /// A resolved value cut down to what the selection asks for, under the selection's names.
-    private func project(_ value: JSONValue, type: String, selections: [GraphQLDocument.Selection]?,
-                         _ variables: JSONValue.JSONObject) throws -> JSONValue {
+    private func project(
+        _ value: JSONValue, type: String, selections: [GraphQLDocument.Selection]?,
+        _ variables: JSONValue.JSONObject
+    ) throws -> JSONValue {
         guard let objectFields = schema.types[type], let selections else { return value }
         switch value {
         case .array(let items):
@@ -263,8 +279,9 @@ public struct GraphQLExecution {
                 if field.name == "__typename" {
                     projected[field.responseKey] = .string(type)
                 } else {
-                    projected[field.responseKey] = try project(object[field.name] ?? .null, type: objectFields[field.name]!,
-                                                               selections: field.selections, variables)
+                    projected[field.responseKey] = try project(
+                        object[field.name] ?? .null, type: objectFields[field.name]!,
+                        selections: field.selections, variables)
                 }
             }
             return .object(projected)

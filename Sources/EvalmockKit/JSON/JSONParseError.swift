@@ -31,8 +31,10 @@ public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertibl
     public var characterOffset: Int
     public var tokenCharacterOffset: Int?
 
-    public init(reason: Reason, offset: Int, line: Int, column: Int, expected: Expected? = nil,
-                characterOffset: Int? = nil, tokenCharacterOffset: Int? = nil) {
+    public init(
+        reason: Reason, offset: Int, line: Int, column: Int, expected: Expected? = nil,
+        characterOffset: Int? = nil, tokenCharacterOffset: Int? = nil
+    ) {
         self.reason = reason
         self.offset = offset
         self.line = line

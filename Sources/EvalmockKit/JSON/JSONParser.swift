@@ -281,12 +281,15 @@ public struct JSONParser {
         let start = index
         for offset in 0..<count {
             guard index < bytes.count else { throw error(.unexpectedEnd, expected: .value, tokenStart: start) }
-            guard bytes[index] == expected[offset] else { throw error(.unexpectedCharacter(bytes[index]), expected: .value, tokenStart: start) }
+            guard bytes[index] == expected[offset] else {
+                throw error(.unexpectedCharacter(bytes[index]), expected: .value, tokenStart: start)
+            }
             index += 1
         }
     }
 
-    private func error(_ reason: JSONParseError.Reason, expected: JSONParseError.Expected? = nil, tokenStart: Int? = nil) -> JSONParseError {
+    private func error(_ reason: JSONParseError.Reason, expected: JSONParseError.Expected? = nil, tokenStart: Int? = nil) -> JSONParseError
+    {
         let position = min(index, bytes.count)
         var line = 1
         var lineStart = 0
@@ -294,8 +297,9 @@ public struct JSONParser {
             line += 1
             lineStart = i + 1
         }
-        return JSONParseError(reason: reason, offset: position, line: line, column: position - lineStart + 1, expected: expected,
-                              characterOffset: characters(before: position), tokenCharacterOffset: tokenStart.map(characters(before:)))
+        return JSONParseError(
+            reason: reason, offset: position, line: line, column: position - lineStart + 1, expected: expected,
+            characterOffset: characters(before: position), tokenCharacterOffset: tokenStart.map(characters(before:)))
     }
 
     /// Unicode scalars before a byte offset: the bytes that do not continue a UTF-8 sequence.

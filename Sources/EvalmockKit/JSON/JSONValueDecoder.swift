@@ -50,14 +50,16 @@ private struct JSONValueDecoding: Decoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .object(let object) = value else {
-            throw DecodingError.typeMismatch([String: Any].self, .init(codingPath: codingPath, debugDescription: "Expected an object, found \(value.typeName)"))
+            throw DecodingError.typeMismatch(
+                [String: Any].self, .init(codingPath: codingPath, debugDescription: "Expected an object, found \(value.typeName)"))
         }
         return KeyedDecodingContainer(KeyedContainer(object: object, codingPath: codingPath, userInfo: info))
     }
 
     func unkeyedContainer() throws -> UnkeyedDecodingContainer {
         guard case .array(let array) = value else {
-            throw DecodingError.typeMismatch([Any].self, .init(codingPath: codingPath, debugDescription: "Expected an array, found \(value.typeName)"))
+            throw DecodingError.typeMismatch(
+                [Any].self, .init(codingPath: codingPath, debugDescription: "Expected an array, found \(value.typeName)"))
         }
         return UnkeyedContainer(array: array, codingPath: codingPath, userInfo: info)
     }

@@ -31,7 +31,8 @@ public enum JSONWriter {
             // By position in the keys and values, not through `writeObject`'s (key, value)
             // pairs: each pair was a copy of the value, retained and released.
             out.append(UInt8(ascii: "{"))
-            let keys = object.keys, values = object.values
+            let keys = object.keys
+            let values = object.values
             for index in 0..<keys.count {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 writeString(keys[index], into: &out)
@@ -43,7 +44,8 @@ public enum JSONWriter {
     }
 
     /// An object from its members in order, whatever holds them.
-    public static func writeObject<Members: Sequence>(_ members: Members, into out: inout [UInt8]) where Members.Element == (String, JSONValue) {
+    public static func writeObject<Members: Sequence>(_ members: Members, into out: inout [UInt8])
+    where Members.Element == (String, JSONValue) {
         out.append(UInt8(ascii: "{"))
         var first = true
         for (key, item) in members {

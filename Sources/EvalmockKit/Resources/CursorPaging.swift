@@ -26,8 +26,11 @@ public struct CursorPaging {
             if let parsed = Int64(text), parsed >= 0 {
                 from = parsed
             } else if !lenient {
-                throw OperationError.invalid([ValidationIssue(location: [.key("query"), .key("cursor")],
-                                                              kind: .formatMismatch(format: "cursor returned as nextCursor"), input: .string(text))])
+                throw OperationError.invalid([
+                    ValidationIssue(
+                        location: [.key("query"), .key("cursor")],
+                        kind: .formatMismatch(format: "cursor returned as nextCursor"), input: .string(text))
+                ])
             }
         }
         return Request(from: from, limit: try context.queryInteger("limit"))

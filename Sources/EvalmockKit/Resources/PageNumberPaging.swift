@@ -29,8 +29,10 @@ public struct PageNumberPaging: ResourcePaging {
         ])
     }
 
-    public func list(_ store: ResourceStore, kind: String, parent: (kind: String, id: String)?, filters: [ResourceStore.Filter],
-                     order: ResourceStore.Order, context: OperationContext, render: (ResourceStore.Stored) throws -> JSONValue) throws -> JSONValue {
+    public func list(
+        _ store: ResourceStore, kind: String, parent: (kind: String, id: String)?, filters: [ResourceStore.Filter],
+        order: ResourceStore.Order, context: OperationContext, render: (ResourceStore.Stored) throws -> JSONValue
+    ) throws -> JSONValue {
         let request = try request(context)
         let page = try store.page(kind: kind, parent: parent, offset: request.offset, limit: request.limit, filters: filters, order: order)
         return envelope(try page.resources.map(render), total: page.total, request: request)

@@ -30,8 +30,9 @@ public final class ResourceCollection {
     private func shape(_ kindName: String) -> Shape {
         if let known = shapes[kindName] { return known }
         let order = kinds[kindName].flatMap { specification.componentSchema($0.schema) }.map { Self.properties(of: $0) } ?? []
-        let shape = Shape(order: order, positions: Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first }),
-                          anonymous: !order.contains("id"))
+        let shape = Shape(
+            order: order, positions: Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first }),
+            anonymous: !order.contains("id"))
         shapes[kindName] = shape
         return shape
     }
@@ -51,16 +52,21 @@ public final class ResourceCollection {
     public func declare(_ kind: ResourceKind) throws {
         func problem(_ text: String) -> ResourceDeclarationError { ResourceDeclarationError(kind: kind.name, problem: text) }
         guard kinds[kind.name] == nil else { throw problem("is declared twice") }
-        guard specification.componentSchemaNames.contains(kind.schema) else { throw problem("its schema \(kind.schema) is not in the document") }
+        guard specification.componentSchemaNames.contains(kind.schema) else {
+            throw problem("its schema \(kind.schema) is not in the document")
+        }
         if let parent = kind.parent, kinds[parent.kind] == nil { throw problem("its parent \(parent.kind) is not declared before it") }
         let item = [kind.operations.get, kind.operations.update, kind.operations.delete].compactMap { $0 }
         let onCollection = [kind.operations.create, kind.operations.list].compactMap { $0 }
         for operationId in kind.operations.all {
-            guard let operation = specification.operation(operationId) else { throw problem("operation \(operationId) is not in the document") }
+            guard let operation = specification.operation(operationId) else {
+                throw problem("operation \(operationId) is not in the document")
+            }
             // From the path template: reading the parameters' rules would compile the operation.
-            let parameters = Set(operation.template.segments.compactMap { segment -> String? in
-                if case .parameter(let name) = segment { return name } else { return nil }
-            })
+            let parameters = Set(
+                operation.template.segments.compactMap { segment -> String? in
+                    if case .parameter(let name) = segment { return name } else { return nil }
+                })
             if item.contains(operationId), !parameters.contains(kind.idParameter) {
                 throw problem("\(operationId) has no path parameter \(kind.idParameter)")
             }
@@ -207,8 +213,10 @@ public final class ResourceCollection {
     /// The child of `kind` with `key` under the resource a path parameter names: the one
     /// stored, else a new one with `members` (idempotent creates: "re-applying … returns the
     /// existing one").
-    public func keyedChild(_ kindName: String, key: String, parameter: String, _ context: OperationContext,
-                           members: () -> JSONValue.JSONObject) throws -> HTTPResponse {
+    public func keyedChild(
+        _ kindName: String, key: String, parameter: String, _ context: OperationContext,
+        members: () -> JSONValue.JSONObject
+    ) throws -> HTTPResponse {
         let kind = kind(kindName)
         let child = try store.database.transaction { () throws -> ResourceStore.Stored in
             guard let parent = kind.parent else { preconditionFailure("\(kindName) has no parent") }
@@ -277,8 +285,12 @@ public final class ResourceCollection {
             parent = (declared.kind, id)
         }
         let filters = try kind.hooks.listFilters?(context) ?? []
-        return .json(200, try paging.list(store, kind: kind.name, parent: parent, filters: filters, order: kind.listOrder,
-                                          context: context) { .object(try render($0)) })
+        return .json(
+            200,
+            try paging.list(
+                store, kind: kind.name, parent: parent, filters: filters, order: kind.listOrder,
+                context: context
+            ) { .object(try render($0)) })
     }
 
     func get(_ kind: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {
@@ -290,8 +302,9 @@ public final class ResourceCollection {
             let previous = try resolve(kind.name, id: context.pathParameter(kind.idParameter))
             var merged = previous.document
             for (name, value) in context.body.objectValue ?? [:] { merged[name] = value }
-            var draft = ResourceDraft(context: context, collection: self, document: merged, id: previous.id,
-                                      parentId: previous.parentId, key: previous.key, previous: previous)
+            var draft = ResourceDraft(
+                context: context, collection: self, document: merged, id: previous.id,
+                parentId: previous.parentId, key: previous.key, previous: previous)
             try kind.hooks.willUpdate?(&draft)
             var updated = previous
             updated.document = ordered(draft.document, as: kind)
@@ -319,7 +332,8 @@ public final class ResourceCollection {
 
     private func placeholder(_ kind: ResourceKind) -> JSONValue.JSONObject {
         guard let schema = specification.componentSchema(kind.schema),
-              case .object(var document) = completion.complete(.object([:]), against: schema) else { return [:] }
+            case .object(var document) = completion.complete(.object([:]), against: schema)
+        else { return [:] }
         document["id"] = nil
         return document
     }

@@ -72,8 +72,10 @@ public final class ResourceKind {
     public let operations: Operations
     public let hooks: ResourceHooks
 
-    public init(name: String, label: String, schema: String, idParameter: String, ids: IDScheme, parent: Parent? = nil,
-                listOrder: ResourceStore.Order = .oldestFirst, operations: Operations, hooks: ResourceHooks = ResourceHooks()) {
+    public init(
+        name: String, label: String, schema: String, idParameter: String, ids: IDScheme, parent: Parent? = nil,
+        listOrder: ResourceStore.Order = .oldestFirst, operations: Operations, hooks: ResourceHooks = ResourceHooks()
+    ) {
         self.name = name
         self.label = label
         self.schema = schema
@@ -113,10 +115,12 @@ public struct ResourceHooks {
     /// What a list request narrows the kind's resources to (its query's filters).
     public var listFilters: ((OperationContext) throws -> [ResourceStore.Filter])?
 
-    public init(willCreate: ((inout ResourceDraft) throws -> Void)? = nil,
-                willUpdate: ((inout ResourceDraft) throws -> Void)? = nil,
-                render: ((inout JSONValue.JSONObject, ResourceStore.Stored, ResourceCollection) throws -> Void)? = nil,
-                listFilters: ((OperationContext) throws -> [ResourceStore.Filter])? = nil) {
+    public init(
+        willCreate: ((inout ResourceDraft) throws -> Void)? = nil,
+        willUpdate: ((inout ResourceDraft) throws -> Void)? = nil,
+        render: ((inout JSONValue.JSONObject, ResourceStore.Stored, ResourceCollection) throws -> Void)? = nil,
+        listFilters: ((OperationContext) throws -> [ResourceStore.Filter])? = nil
+    ) {
         self.willCreate = willCreate
         self.willUpdate = willUpdate
         self.render = render

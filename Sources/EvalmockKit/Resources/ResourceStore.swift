@@ -29,8 +29,10 @@ public final class ResourceStore {
         /// a create's answer is this text with the id put in front, not a second encoding.
         public private(set) var documentText: [UInt8]?
 
-        init(seq: Int64, kind: String, id: String, parentId: String?, key: String?, document: JSONValue.JSONObject,
-             documentText: [UInt8]? = nil) {
+        init(
+            seq: Int64, kind: String, id: String, parentId: String?, key: String?, document: JSONValue.JSONObject,
+            documentText: [UInt8]? = nil
+        ) {
             self.seq = seq
             self.kind = kind
             self.id = id
@@ -53,7 +55,8 @@ public final class ResourceStore {
         precondition(table.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "a table name from code")
         self.database = database
         self.table = table
-        insertSQL = HeldStatement("""
+        insertSQL = HeldStatement(
+            """
             INSERT INTO \(table) (seq, kind, id, parent_kind, parent_id, key, document)
             SELECT n, ?1, COALESCE(?2, CAST(n AS TEXT)), ?3, ?4, ?5, ?6
             FROM (SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '\(table)'), 0) + 1 AS n)
@@ -65,22 +68,24 @@ public final class ResourceStore {
 
     /// The migration that creates an API's resource table.
     public static func migration(name: String, table: String) -> Migration {
-        Migration(name: name, sql: """
-            CREATE TABLE \(table) (
-                seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                kind TEXT NOT NULL,
-                id TEXT NOT NULL,
-                parent_kind TEXT,
-                parent_id TEXT,
-                key TEXT,
-                document TEXT NOT NULL,
-                UNIQUE (kind, id),
-                FOREIGN KEY (parent_kind, parent_id) REFERENCES \(table)(kind, id) ON DELETE CASCADE
-            );
-            CREATE INDEX \(table)_by_kind ON \(table)(kind, seq);
-            CREATE INDEX \(table)_by_parent ON \(table)(parent_kind, parent_id, kind, seq);
-            CREATE UNIQUE INDEX \(table)_by_key ON \(table)(kind, parent_id, key) WHERE key IS NOT NULL;
-            """)
+        Migration(
+            name: name,
+            sql: """
+                CREATE TABLE \(table) (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    parent_kind TEXT,
+                    parent_id TEXT,
+                    key TEXT,
+                    document TEXT NOT NULL,
+                    UNIQUE (kind, id),
+                    FOREIGN KEY (parent_kind, parent_id) REFERENCES \(table)(kind, id) ON DELETE CASCADE
+                );
+                CREATE INDEX \(table)_by_kind ON \(table)(kind, seq);
+                CREATE INDEX \(table)_by_parent ON \(table)(parent_kind, parent_id, kind, seq);
+                CREATE UNIQUE INDEX \(table)_by_key ON \(table)(kind, parent_id, key) WHERE key IS NOT NULL;
+                """)
     }
 
     // MARK: - Writing
@@ -88,11 +93,13 @@ public final class ResourceStore {
     /// Stores a new resource. A nil `id` takes the row's `seq` (the `.sequence` scheme), read
     /// from the AUTOINCREMENT counter in the same statement.
     @discardableResult
-    public func insert(kind: String, id: String?, parent: (kind: String, id: String)?, key: String? = nil,
-                       document: JSONValue.JSONObject) throws -> Stored {
+    public func insert(
+        kind: String, id: String?, parent: (kind: String, id: String)?, key: String? = nil,
+        document: JSONValue.JSONObject
+    ) throws -> Stored {
         do {
             return try insertOnce(kind: kind, id: id, parent: parent, key: key, document: document)
-        } catch let error as SQLiteError where id == nil && error.code == 2067 /* SQLITE_CONSTRAINT_UNIQUE */ {
+        } catch let error as SQLiteError where id == nil && error.code == 2067 {  // SQLITE_CONSTRAINT_UNIQUE
             // The next sequence id was given explicitly before (a run made on first use, a
             // --lenient placeholder named by a client): skip past every such id and retry.
             var skipped = false
@@ -109,14 +116,16 @@ public final class ResourceStore {
         (try database.statement("SELECT seq FROM sqlite_sequence WHERE name = '\(table)'").scalarInt() ?? 0) + 1
     }
 
-    private func insertOnce(kind: String, id: String?, parent: (kind: String, id: String)?, key: String?,
-                            document: JSONValue.JSONObject) throws -> Stored {
+    private func insertOnce(
+        kind: String, id: String?, parent: (kind: String, id: String)?, key: String?,
+        document: JSONValue.JSONObject
+    ) throws -> Stored {
         let text = JSONWriter.encode(.object(document))
         try database.statement(insertSQL).execute([
-                .text(kind), id.map(SQLiteValue.text) ?? .null,
-                parent.map { .text($0.kind) } ?? .null, parent.map { .text($0.id) } ?? .null,
-                key.map(SQLiteValue.text) ?? .null, .utf8Text(text),
-            ])
+            .text(kind), id.map(SQLiteValue.text) ?? .null,
+            parent.map { .text($0.kind) } ?? .null, parent.map { .text($0.id) } ?? .null,
+            key.map(SQLiteValue.text) ?? .null, .utf8Text(text),
+        ])
         let seq = database.lastInsertRowID
         return Stored(seq: seq, kind: kind, id: id ?? String(seq), parentId: parent?.id, key: key, document: document, documentText: text)
     }
@@ -138,7 +147,6 @@ public final class ResourceStore {
     /// Deletes the resource of kind `?1` with id `?2` (and, by the foreign key, what belongs to it).
     public var deleteStatement: String { "DELETE FROM \(table) WHERE kind = ?1 AND id = ?2" }
 
-
     /// A reset scope that deletes one resource of a kind and what belongs to it, e.g. a run.
     public func resetScope(_ name: String, kind: String) -> ResetScope {
         ResetScope(name: name, statements: ["DELETE FROM \(table) WHERE kind = '\(kind)' AND id = ?1"])
@@ -158,27 +166,31 @@ public final class ResourceStore {
 
     /// The sibling of a kind under a parent with a natural key.
     public func find(kind: String, parentId: String?, key: String) throws -> Stored? {
-        try first("SELECT seq, kind, id, parent_id, key, document FROM \(table) WHERE kind = ?1 AND parent_id IS ?2 AND key = ?3",
-                  [.text(kind), parentId.map(SQLiteValue.text) ?? .null, .text(key)])
+        try first(
+            "SELECT seq, kind, id, parent_id, key, document FROM \(table) WHERE kind = ?1 AND parent_id IS ?2 AND key = ?3",
+            [.text(kind), parentId.map(SQLiteValue.text) ?? .null, .text(key)])
     }
 
     /// Every resource of a kind under a parent, in creation order.
     public func children(kind: String, parentKind: String, parentId: String) throws -> [Stored] {
-        try all("""
+        try all(
+            """
             SELECT seq, kind, id, parent_id, key, document FROM \(table)
             WHERE parent_kind = ?1 AND parent_id = ?2 AND kind = ?3 ORDER BY seq
             """, [.text(parentKind), .text(parentId), .text(kind)])
     }
 
     public func count(kind: String, parentKind: String, parentId: String) throws -> Int {
-        Int(try database.statement("SELECT COUNT(*) FROM \(table) WHERE parent_kind = ?1 AND parent_id = ?2 AND kind = ?3")
-            .scalarInt([.text(parentKind), .text(parentId), .text(kind)]) ?? 0)
+        Int(
+            try database.statement("SELECT COUNT(*) FROM \(table) WHERE parent_kind = ?1 AND parent_id = ?2 AND kind = ?3")
+                .scalarInt([.text(parentKind), .text(parentId), .text(kind)]) ?? 0)
     }
 
     /// Every resource of a kind whose document's `member` equals `value` (a JSON path look-up:
     /// for the few lists that filter on a member, e.g. attachments by session).
     public func matching(kind: String, member: String, value: String) throws -> [Stored] {
-        try all("""
+        try all(
+            """
             SELECT seq, kind, id, parent_id, key, document FROM \(table)
             WHERE kind = ?1 AND json_extract(document, ?2) = ?3 ORDER BY seq
             """, [.text(kind), .text("$.\"\(member)\""), .text(value)])
@@ -206,8 +218,10 @@ public final class ResourceStore {
 
     /// `childKeys` keeps the resources that have a child of that kind with each of the keys
     /// (Scorecard's records carrying every tag asked for).
-    public func page(kind: String, parent: (kind: String, id: String)?, from: Int64, limit: Int, order: Order = .oldestFirst,
-                     childKeys: (kind: String, keys: [String])? = nil, filters: [Filter] = []) throws -> Page {
+    public func page(
+        kind: String, parent: (kind: String, id: String)?, from: Int64, limit: Int, order: Order = .oldestFirst,
+        childKeys: (kind: String, keys: [String])? = nil, filters: [Filter] = []
+    ) throws -> Page {
         // ?1 kind, ?2 and ?3 the parent, then the child kind and keys; the page's own bounds
         // are appended last. One statement shape per key count keeps statements prepared.
         var (filter, bindings) = Self.selection(kind: kind, parent: parent)
@@ -223,7 +237,8 @@ public final class ResourceStore {
         Self.append(filters, to: &filter, bindings: &bindings)
         let bounds = bindings.count
         let (comparison, direction, start) = order == .oldestFirst ? (">=", "", from) : ("<=", " DESC", from == 0 ? Int64.max : from)
-        var resources = try all("""
+        var resources = try all(
+            """
             SELECT seq, kind, id, parent_id, key, document FROM \(table)
             WHERE \(filter) AND seq \(comparison) ?\(bounds + 1) ORDER BY seq\(direction) LIMIT ?\(bounds + 2)
             """, bindings + [.integer(start), .integer(Int64(limit) + 1)])
@@ -265,12 +280,15 @@ public final class ResourceStore {
 
     /// One page of a kind by position (page-number paging): `limit` resources in creation
     /// order after the first `offset`, and how many there are in all.
-    public func page(kind: String, parent: (kind: String, id: String)?, offset: Int64, limit: Int,
-                     filters: [Filter] = [], order: Order = .oldestFirst) throws -> (resources: [Stored], total: Int) {
+    public func page(
+        kind: String, parent: (kind: String, id: String)?, offset: Int64, limit: Int,
+        filters: [Filter] = [], order: Order = .oldestFirst
+    ) throws -> (resources: [Stored], total: Int) {
         var (filter, bindings) = Self.selection(kind: kind, parent: parent)
         Self.append(filters, to: &filter, bindings: &bindings)
         let bounds = bindings.count
-        let resources = try all("""
+        let resources = try all(
+            """
             SELECT seq, kind, id, parent_id, key, document FROM \(table)
             WHERE \(filter) ORDER BY seq\(order == .newestFirst ? " DESC" : "") LIMIT ?\(bounds + 1) OFFSET ?\(bounds + 2)
             """, bindings + [.integer(Int64(limit)), .integer(offset)])
@@ -281,8 +299,10 @@ public final class ResourceStore {
     /// The `WHERE` of a list of one kind, under a parent or not: `?1` the kind, `?2` and `?3`
     /// the parent, so both paging styles add their own parameters after these.
     private static func selection(kind: String, parent: (kind: String, id: String)?) -> (String, [SQLiteValue]) {
-        (parent == nil ? "kind = ?1 AND ?2 IS NULL AND ?3 IS NULL" : "kind = ?1 AND parent_kind = ?2 AND parent_id = ?3",
-         [.text(kind), parent.map { .text($0.kind) } ?? .null, parent.map { .text($0.id) } ?? .null])
+        (
+            parent == nil ? "kind = ?1 AND ?2 IS NULL AND ?3 IS NULL" : "kind = ?1 AND parent_kind = ?2 AND parent_id = ?3",
+            [.text(kind), parent.map { .text($0.kind) } ?? .null, parent.map { .text($0.id) } ?? .null]
+        )
     }
 
     /// Resources per kind, for the health inventory.
@@ -310,6 +330,7 @@ public final class ResourceStore {
         guard case .object(let document) = try JSONParser.parse(row.text(5) ?? "{}") else {
             throw SQLiteError(code: 0, message: "a stored document is not a JSON object", context: "resources")
         }
-        return Stored(seq: row.int(0), kind: row.text(1) ?? "", id: row.text(2) ?? "", parentId: row.text(3), key: row.text(4), document: document)
+        return Stored(
+            seq: row.int(0), kind: row.text(1) ?? "", id: row.text(2) ?? "", parentId: row.text(3), key: row.text(4), document: document)
     }
 }

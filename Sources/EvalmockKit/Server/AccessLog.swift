@@ -39,11 +39,12 @@ public struct AccessLog: Sendable {
             Self.append(" status=", to: &line)
             Self.append(statusText, to: &line)
         case .json:
-            JSONWriter.writeObject([
-                ("ts", .string(Timestamp.nowISO8601())), ("level", .string("info")), ("msg", .string("request")),
-                ("method", .string(method)), ("ms", .number(JSONNumber(lexeme: ms))), ("path", .string(path)),
-                ("status", status.map { .number(JSONNumber($0)) } ?? .string(statusText)),
-            ], into: &line)
+            JSONWriter.writeObject(
+                [
+                    ("ts", .string(Timestamp.nowISO8601())), ("level", .string("info")), ("msg", .string("request")),
+                    ("method", .string(method)), ("ms", .number(JSONNumber(lexeme: ms))), ("path", .string(path)),
+                    ("status", status.map { .number(JSONNumber($0)) } ?? .string(statusText)),
+                ], into: &line)
         }
         line.append(UInt8(ascii: "\n"))
         output.buffer(line)

@@ -13,11 +13,14 @@ public struct AuthorizationHeader: Sendable {
         let bytes = header.utf8
         let space = UInt8(ascii: " ")
         guard let schemeStart = bytes.firstIndex(where: { $0 != space }),
-              let schemeEnd = bytes[schemeStart...].firstIndex(of: space) else { return nil }
+            let schemeEnd = bytes[schemeStart...].firstIndex(of: space)
+        else { return nil }
         let rest = bytes[bytes.index(after: schemeEnd)...]
         guard !rest.isEmpty else { return nil }
         let rawScheme = Substring(bytes[schemeStart..<schemeEnd])
-        scheme = rawScheme.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? rawScheme.lowercased() : String(rawScheme)
+        scheme =
+            rawScheme.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
+            ? rawScheme.lowercased() : String(rawScheme)
         credential = String(Substring(rest)).trimmingWhitespace()
     }
 

@@ -16,8 +16,10 @@ public final class OperationContext {
     /// The caller the auth step accepted.
     public let caller: Caller
 
-    public init(request: HTTPRequest, input: OperationInput, operation: OperationDefinition, mountPrefix: String = "",
-                caller: Caller = Caller(credential: "")) {
+    public init(
+        request: HTTPRequest, input: OperationInput, operation: OperationDefinition, mountPrefix: String = "",
+        caller: Caller = Caller(credential: "")
+    ) {
         self.request = request
         self.input = input
         self.operation = operation

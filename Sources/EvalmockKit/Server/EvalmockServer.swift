@@ -26,32 +26,39 @@ public final class EvalmockServer: @unchecked Sendable {
         } catch {
             throw DatabaseOpenError(path: configuration.databasePath, reason: error.message)
         }
-        databaseDescription = configuration.databasePath == ":memory:"
+        databaseDescription =
+            configuration.databasePath == ":memory:"
             ? ":memory:" : URL(fileURLWithPath: configuration.databasePath).standardizedFileURL.path
-        let settings = EmulatorSettings(apis: configuration.apis, openAPIDirectory: openAPIDirectory, apiKeys: configuration.apiKeys,
-                                        fixturesDirectory: configuration.fixturesDirectory, limits: configuration.limits,
-                                        maxJSONDepth: configuration.maxJSONDepth, maxBatchItems: configuration.maxBatchItems,
-                                        logLevel: configuration.logLevel,
-                                        lenient: configuration.lenient, checkResponses: configuration.checkResponses,
-                                        groupCommit: configuration.groupCommit)
+        let settings = EmulatorSettings(
+            apis: configuration.apis, openAPIDirectory: openAPIDirectory, apiKeys: configuration.apiKeys,
+            fixturesDirectory: configuration.fixturesDirectory, limits: configuration.limits,
+            maxJSONDepth: configuration.maxJSONDepth, maxBatchItems: configuration.maxBatchItems,
+            logLevel: configuration.logLevel,
+            lenient: configuration.lenient, checkResponses: configuration.checkResponses,
+            groupCommit: configuration.groupCommit)
         let main = try EmulatorInstance(database: database, settings: settings)
         apis = main.apis
         loadedFixtures = main.loadedFixtures
         try MigrationRunner.migrate(database, with: ControlMigrations.all)
         let namespaces = NamespaceRegistry(main: main, mainPath: configuration.databasePath, settings: settings)
-        let journal = try RequestJournal(database: database, limit: configuration.journalLimit, redaction: CredentialRedaction(apis: main.apis))
+        let journal = try RequestJournal(
+            database: database, limit: configuration.journalLimit, redaction: CredentialRedaction(apis: main.apis))
         self.journal = journal
         let faults = try FaultRuleBook(database: database)
-        let controlAPI = try ControlAPI(openAPIDirectory: openAPIDirectory, namespaces: namespaces, journal: journal, faults: faults,
-                                        access: configuration.controlAccess, databasePath: databaseDescription)
-        let control = RequestPipeline(apis: [controlAPI], limits: configuration.limits, maxJSONDepth: configuration.maxJSONDepth,
-                                      logLevel: configuration.logLevel, checkResponses: configuration.checkResponses)
+        let controlAPI = try ControlAPI(
+            openAPIDirectory: openAPIDirectory, namespaces: namespaces, journal: journal, faults: faults,
+            access: configuration.controlAccess, databasePath: databaseDescription)
+        let control = RequestPipeline(
+            apis: [controlAPI], limits: configuration.limits, maxJSONDepth: configuration.maxJSONDepth,
+            logLevel: configuration.logLevel, checkResponses: configuration.checkResponses)
         let accessLog = AccessLog(isEnabled: configuration.logLevel <= .info, format: configuration.logFormat)
         self.accessLog = accessLog
-        let front = ControlledEmulator(namespaces: namespaces, journal: journal, faults: faults, control: control,
-                                       logLevel: configuration.logLevel, accessLog: accessLog)
-        self.transport = try EventLoopHTTPServer(limits: configuration.limits, respond: front.respond(to:),
-                                                  answerUnreadable: front.respond(toUnreadable:))
+        let front = ControlledEmulator(
+            namespaces: namespaces, journal: journal, faults: faults, control: control,
+            logLevel: configuration.logLevel, accessLog: accessLog)
+        self.transport = try EventLoopHTTPServer(
+            limits: configuration.limits, respond: front.respond(to:),
+            answerUnreadable: front.respond(toUnreadable:))
         if accessLog.isEnabled { transport.afterRequests = accessLog.flush }
         if configuration.groupCommit {
             // After migrations, fixtures and the control tables, which commit on their own.

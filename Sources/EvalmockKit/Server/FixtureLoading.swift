@@ -36,8 +36,10 @@ public enum FixtureDirectory {
     /// `snapshots`, when given, loads the files that are state snapshots (`"format":
     /// "evalmock-state"`, what `evalmock export --fixtures-dir` writes) for any API; the other
     /// files go to the API's own `FixtureLoading`.
-    public static func load(_ directory: String, into apis: [EmulatedAPI], maxJSONDepth: Int = JSONParser.defaultMaxDepth,
-                            snapshots: ((EmulatedAPI, [FixtureFile]) throws -> String)? = nil) throws -> [String] {
+    public static func load(
+        _ directory: String, into apis: [EmulatedAPI], maxJSONDepth: Int = JSONParser.defaultMaxDepth,
+        snapshots: ((EmulatedAPI, [FixtureFile]) throws -> String)? = nil
+    ) throws -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw FixtureError(path: directory, reason: "not a directory")

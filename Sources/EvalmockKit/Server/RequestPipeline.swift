@@ -19,8 +19,10 @@ public final class RequestPipeline {
         let publishedValidator: OperationInputValidator?
         let mountPrefix: String
 
-        init(api: EmulatedAPI, operation: OperationDefinition, handler: OperationHandler?, validator: OperationInputValidator,
-             publishedValidator: OperationInputValidator?, mountPrefix: String) {
+        init(
+            api: EmulatedAPI, operation: OperationDefinition, handler: OperationHandler?, validator: OperationInputValidator,
+            publishedValidator: OperationInputValidator?, mountPrefix: String
+        ) {
             self.api = api
             self.operation = operation
             self.handler = handler
@@ -51,9 +53,11 @@ public final class RequestPipeline {
     /// `--check-responses`: answers to operations are checked against the document.
     private let checkResponses: Bool
 
-    public init(apis: [EmulatedAPI], limits: TransportLimits = TransportLimits(),
-                maxJSONDepth: Int = JSONParser.defaultMaxDepth, maxBatchItems: Int = ServerConfiguration.defaultMaxBatchItems,
-                logLevel: Logger.Level = .info, lenient: Bool = false, checkResponses: Bool = false) {
+    public init(
+        apis: [EmulatedAPI], limits: TransportLimits = TransportLimits(),
+        maxJSONDepth: Int = JSONParser.defaultMaxDepth, maxBatchItems: Int = ServerConfiguration.defaultMaxBatchItems,
+        logLevel: Logger.Level = .info, lenient: Bool = false, checkResponses: Bool = false
+    ) {
         self.apis = apis
         self.checkResponses = checkResponses
         var log = Logger(label: "evalmock.pipeline")
@@ -65,18 +69,22 @@ public final class RequestPipeline {
             let handlers = api.handlers
             let deeperRules = api.deeperRules
             let validator = OperationInputValidator(maxJSONDepth: maxJSONDepth, coercion: api.typeCoercion, refinements: deeperRules)
-            let publishedValidator = lenient && !deeperRules.isEmpty
+            let publishedValidator =
+                lenient && !deeperRules.isEmpty
                 ? OperationInputValidator(maxJSONDepth: maxJSONDepth, coercion: api.typeCoercion) : nil
             for operation in api.specification.operations {
                 for prefix in api.mountPrefixes(for: operation) {
-                    let route = Route(api: api, operation: operation, handler: handlers[operation.operationId],
-                                      validator: validator, publishedValidator: publishedValidator, mountPrefix: prefix)
+                    let route = Route(
+                        api: api, operation: operation, handler: handlers[operation.operationId],
+                        validator: validator, publishedValidator: publishedValidator, mountPrefix: prefix)
                     router.add(method: operation.method, template: operation.template.mounted(under: prefix), target: .operation(route))
                 }
             }
             for prefix in api.mountPrefixes {
                 for raw in api.rawRoutes {
-                    router.add(method: raw.method, template: raw.template.mounted(under: prefix), target: .raw(api: api, route: raw, mountPrefix: prefix))
+                    router.add(
+                        method: raw.method, template: raw.template.mounted(under: prefix),
+                        target: .raw(api: api, route: raw, mountPrefix: prefix))
                 }
             }
         }
@@ -138,8 +146,10 @@ public final class RequestPipeline {
     }
 
     /// A raw route: the body-size limit, then the handler (no authentication, no validation).
-    private func respond(to request: HTTPRequest, raw route: RawRoute, of api: EmulatedAPI,
-                         pathParameters: [String: String], mountPrefix: String) -> HTTPResponse {
+    private func respond(
+        to request: HTTPRequest, raw route: RawRoute, of api: EmulatedAPI,
+        pathParameters: [String: String], mountPrefix: String
+    ) -> HTTPResponse {
         let dialect = api.errorDialect
         if request.body.count > limits.maxBodyBytes {
             var response = dialect.payloadTooLarge(limit: limits.maxBodyBytes)
@@ -178,7 +188,10 @@ public final class RequestPipeline {
         if let unreadable = route.operation.loadError {
             // The operation's part of the document is read on first use; a broken one fails here.
             log.error("\(route.api.name) \(route.operation.operationId): \(unreadable)")
-            return (dialect.internalError(SpecificationError(path: "\(route.api.name) \(route.operation.operationId)", reason: unreadable)), true)
+            return (
+                dialect.internalError(SpecificationError(path: "\(route.api.name) \(route.operation.operationId)", reason: unreadable)),
+                true
+            )
         }
         switch validate(request, pathParameters: pathParameters, route: route) {
         case .failure(let failure):
@@ -189,7 +202,8 @@ public final class RequestPipeline {
                 return (dialect.limitExceeded(.batchItems(count: items.count, limit: maxBatchItems)), true)
             }
             do {
-                let context = OperationContext(request: request, input: input, operation: route.operation, mountPrefix: route.mountPrefix, caller: caller)
+                let context = OperationContext(
+                    request: request, input: input, operation: route.operation, mountPrefix: route.mountPrefix, caller: caller)
                 return (try handler(context), true)
             } catch let failure as OperationError {
                 return (dialect.render(failure, of: route.operation), true)
@@ -210,12 +224,15 @@ public final class RequestPipeline {
         if let schema = declared {
             if response.headers["Content-Type"]?.hasPrefix("application/json") == true {
                 // JSON lines: each non-empty line is one value of the schema.
-                let values = route.operation.jsonLinesResponses.contains(status)
+                let values =
+                    route.operation.jsonLinesResponses.contains(status)
                     ? response.body.split(separator: UInt8(ascii: "\n")).map(Array.init) : [response.body]
                 for value in values {
                     do {
                         let body = try JSONParser.parse(value)
-                        problems += SchemaValidator.validate(body, against: schema, at: [.key("response")]).map { "\($0.dottedField): \($0.message)" }
+                        problems += SchemaValidator.validate(body, against: schema, at: [.key("response")]).map {
+                            "\($0.dottedField): \($0.message)"
+                        }
                     } catch {
                         problems.append("the body is not JSON: \(error)")
                     }
@@ -229,7 +246,8 @@ public final class RequestPipeline {
             problems = ["the document declares no \(status) answer"]
         }
         guard !problems.isEmpty else { return response }
-        log.error("\(route.api.name) \(route.operation.operationId) answered \(status) against its schema: \(problems.joined(separator: "; "))")
+        log.error(
+            "\(route.api.name) \(route.operation.operationId) answered \(status) against its schema: \(problems.joined(separator: "; "))")
         return route.api.errorDialect.internalError(ResponseMismatch())
     }
 
@@ -248,7 +266,9 @@ public final class RequestPipeline {
     /// The default mode holds a request to the service's checks. `--lenient` holds it to the
     /// published document only; a request that fails that gets the service's own answer (every
     /// issue, deeper rules included), as the real service would give it.
-    private func validate(_ request: HTTPRequest, pathParameters: [String: String], route: Route) -> Result<OperationInput, ValidationFailure> {
+    private func validate(_ request: HTTPRequest, pathParameters: [String: String], route: Route) -> Result<
+        OperationInput, ValidationFailure
+    > {
         guard let published = route.publishedValidator else {
             return route.validator.validate(request, pathParameters: pathParameters, for: route.operation)
         }

@@ -16,7 +16,8 @@ public struct Migration: Sendable {
 public enum MigrationRunner {
     /// Applies the migrations the database has not seen yet, each in its own transaction.
     public static func migrate(_ database: SQLiteDatabase, with migrations: [Migration]) throws {
-        try database.execute("""
+        try database.execute(
+            """
             CREATE TABLE IF NOT EXISTS evalmock_migrations (
                 name TEXT PRIMARY KEY,
                 applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))

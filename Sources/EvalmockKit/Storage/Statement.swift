@@ -75,14 +75,17 @@ public final class Statement {
             case .text(var text):
                 // In place for a native string; a bridged one is made native first.
                 code = text.withUTF8 { buffer in
-                    sqlite3_bind_text(handle, index, buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(buffer.count), SQLITE_TRANSIENT)
+                    sqlite3_bind_text(
+                        handle, index, buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
+                        Int32(buffer.count), SQLITE_TRANSIENT)
                 }
             case .utf8Text(let bytes):
                 code = bytes.withUnsafeBufferPointer { buffer in
                     // SQLite binds a nil pointer as NULL: no bytes are the empty text.
                     guard let start = buffer.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, SQLITE_TRANSIENT) }
-                    return sqlite3_bind_text(handle, index, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self),
-                                             Int32(buffer.count), SQLITE_TRANSIENT)
+                    return sqlite3_bind_text(
+                        handle, index, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self),
+                        Int32(buffer.count), SQLITE_TRANSIENT)
                 }
             }
             guard code == SQLITE_OK else { throw SQLiteError(code: code, connection: connection, context: "bind \(index) in \(sql)") }

@@ -1,6 +1,7 @@
 import CLibevent
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What evhttp in libevent 2.1 does not offer: a count of open client connections and a
@@ -116,10 +117,12 @@ final class ConnectionGuard {
 
     /// Installs the guard on `http`; `self` must outlive it.
     func install(on http: OpaquePointer) {
-        evhttp_set_bevcb(http, { base, context in
-            guard let base, let context else { return nil }
-            return Unmanaged<ConnectionGuard>.fromOpaque(context).takeUnretainedValue().connectionOpened(base: base)
-        }, Unmanaged.passUnretained(self).toOpaque())
+        evhttp_set_bevcb(
+            http,
+            { base, context in
+                guard let base, let context else { return nil }
+                return Unmanaged<ConnectionGuard>.fromOpaque(context).takeUnretainedValue().connectionOpened(base: base)
+            }, Unmanaged.passUnretained(self).toOpaque())
     }
 
     private func connectionOpened(base: OpaquePointer) -> OpaquePointer? {
@@ -128,16 +131,20 @@ final class ConnectionGuard {
         bufferevent_incref(bufferevent)
         let connection = Connection(bufferevent: bufferevent, overLimit: open.count >= limits.maxConnections, owner: self)
         // The timer exists only while the connection is in `open`, which keeps it alive.
-        connection.deadline = event_new(base, -1, 0, { _, _, context in
-            guard let context else { return }
-            let connection = Unmanaged<Connection>.fromOpaque(context).takeUnretainedValue()
-            connection.owner.deadlinePassed(connection)
-        }, Unmanaged.passUnretained(connection).toOpaque())
+        connection.deadline = event_new(
+            base, -1, 0,
+            { _, _, context in
+                guard let context else { return }
+                let connection = Unmanaged<Connection>.fromOpaque(context).takeUnretainedValue()
+                connection.owner.deadlinePassed(connection)
+            }, Unmanaged.passUnretained(connection).toOpaque())
         open[bufferevent] = connection
-        connection.inputWatch = evbuffer_add_cb(bufferevent_get_input(bufferevent), { input, info, context in
-            guard let input, let info, let context else { return }
-            Unmanaged<Connection>.fromOpaque(context).takeUnretainedValue().inputChanged(input, added: info.pointee.n_added)
-        }, Unmanaged.passUnretained(connection).toOpaque())
+        connection.inputWatch = evbuffer_add_cb(
+            bufferevent_get_input(bufferevent),
+            { input, info, context in
+                guard let input, let info, let context else { return }
+                Unmanaged<Connection>.fromOpaque(context).takeUnretainedValue().inputChanged(input, added: info.pointee.n_added)
+            }, Unmanaged.passUnretained(connection).toOpaque())
         arm(connection)
         return bufferevent
     }
@@ -145,7 +152,8 @@ final class ConnectionGuard {
     /// A complete request arrived: the deadline stops until its answer is sent.
     func requestArrived(on evcon: OpaquePointer?) -> Connection? {
         guard let evcon, let bufferevent = evhttp_connection_get_bufferevent(evcon),
-              let connection = open[bufferevent] else { return nil }
+            let connection = open[bufferevent]
+        else { return nil }
         if let deadline = connection.deadline { event_del(deadline) }
         if !connection.closeWatched {
             connection.closeWatched = true
@@ -153,10 +161,12 @@ final class ConnectionGuard {
             NoDelay.enable(onSocket: bufferevent_getfd(bufferevent))
             // The bufferevent, not a Swift object, identifies the connection here: evhttp may
             // call this twice (reset, then free), and after a release the lookup finds nothing.
-            evhttp_connection_set_closecb(evcon, { evcon, context in
-                guard let evcon, let context, let bufferevent = evhttp_connection_get_bufferevent(evcon) else { return }
-                Unmanaged<ConnectionGuard>.fromOpaque(context).takeUnretainedValue().connectionClosed(bufferevent)
-            }, Unmanaged.passUnretained(self).toOpaque())
+            evhttp_connection_set_closecb(
+                evcon,
+                { evcon, context in
+                    guard let evcon, let context, let bufferevent = evhttp_connection_get_bufferevent(evcon) else { return }
+                    Unmanaged<ConnectionGuard>.fromOpaque(context).takeUnretainedValue().connectionClosed(bufferevent)
+                }, Unmanaged.passUnretained(self).toOpaque())
         }
         return connection
     }

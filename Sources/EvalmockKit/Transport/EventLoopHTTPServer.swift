@@ -1,7 +1,8 @@
 import CEvhttpErrorPage
 import CLibevent
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Limits the transport enforces before a request reaches the pipeline.
@@ -87,7 +88,8 @@ public final class EventLoopHTTPServer {
         self.connections = ConnectionGuard(limits: limits)
         connections.install(on: http)
 
-        let methods = EVHTTP_REQ_GET.rawValue | EVHTTP_REQ_POST.rawValue | EVHTTP_REQ_HEAD.rawValue
+        let methods =
+            EVHTTP_REQ_GET.rawValue | EVHTTP_REQ_POST.rawValue | EVHTTP_REQ_HEAD.rawValue
             | EVHTTP_REQ_PUT.rawValue | EVHTTP_REQ_DELETE.rawValue | EVHTTP_REQ_PATCH.rawValue
             | EVHTTP_REQ_OPTIONS.rawValue | EVHTTP_REQ_TRACE.rawValue | EVHTTP_REQ_CONNECT.rawValue
             | Self.unknownMethod
@@ -99,19 +101,23 @@ public final class EventLoopHTTPServer {
         evhttp_set_max_headers_size(http, max(limits.maxHeaderBytes, limits.maxURIBytes) * TransportLimits.headerCeilingFactor)
         evhttp_set_timeout(http, limits.timeoutSeconds)
         evhttp_set_default_content_type(http, Self.defaultContentType)
-        evhttp_set_gencb(http, { request, context in
-            guard let request, let context else { return }
-            Unmanaged<EventLoopHTTPServer>.fromOpaque(context).takeUnretainedValue().handle(request)
-        }, Unmanaged.passUnretained(self).toOpaque())
-        releaseEvent = event_new(base, -1, 0, { _, _, context in
-            guard let context else { return }
-            let server = Unmanaged<EventLoopHTTPServer>.fromOpaque(context).takeUnretainedValue()
-            server.releaseHeldReplies()
-            if server.afterRequestsPending {
-                server.afterRequestsPending = false
-                server.afterRequests?()
-            }
-        }, Unmanaged.passUnretained(self).toOpaque())
+        evhttp_set_gencb(
+            http,
+            { request, context in
+                guard let request, let context else { return }
+                Unmanaged<EventLoopHTTPServer>.fromOpaque(context).takeUnretainedValue().handle(request)
+            }, Unmanaged.passUnretained(self).toOpaque())
+        releaseEvent = event_new(
+            base, -1, 0,
+            { _, _, context in
+                guard let context else { return }
+                let server = Unmanaged<EventLoopHTTPServer>.fromOpaque(context).takeUnretainedValue()
+                server.releaseHeldReplies()
+                if server.afterRequestsPending {
+                    server.afterRequestsPending = false
+                    server.afterRequests?()
+                }
+            }, Unmanaged.passUnretained(self).toOpaque())
         if let releaseEvent { event_priority_set(releaseEvent, 2) }
         LibeventErrorPages.register(self, base: base)
     }
@@ -169,10 +175,12 @@ public final class EventLoopHTTPServer {
     /// Stops the loop when the process receives one of `signals` (SIGINT, SIGTERM).
     public func stopOnSignals(_ signals: [Int32]) {
         for number in signals {
-            let event = event_new(base, number, Int16(EV_SIGNAL | EV_PERSIST), { _, _, context in
-                guard let context else { return }
-                event_base_loopexit(OpaquePointer(context), nil)
-            }, UnsafeMutableRawPointer(base))
+            let event = event_new(
+                base, number, Int16(EV_SIGNAL | EV_PERSIST),
+                { _, _, context in
+                    guard let context else { return }
+                    event_base_loopexit(OpaquePointer(context), nil)
+                }, UnsafeMutableRawPointer(base))
             if let event {
                 event_add(event, nil)
                 signalEvents.append(event)
@@ -207,8 +215,11 @@ public final class EventLoopHTTPServer {
             guard let unknownMethod else {
                 // libevent takes any word before the first space for a method; one that is not
                 // an RFC 9110 token makes the request line malformed (as uvicorn's parser holds).
-                reject(raw, UnreadableRequest(problem: .malformedRequestLine("Malformed request line: the method is not a token"),
-                                              path: request.path), on: connection)
+                reject(
+                    raw,
+                    UnreadableRequest(
+                        problem: .malformedRequestLine("Malformed request line: the method is not a token"),
+                        path: request.path), on: connection)
                 return
             }
             request.method = unknownMethod
@@ -253,12 +264,16 @@ public final class EventLoopHTTPServer {
 
     private func schedule(_ reply: PendingReply, afterMilliseconds milliseconds: Int) {
         let context = Unmanaged.passRetained(reply).toOpaque()
-        guard let event = event_new(base, -1, 0, { _, _, context in
-            guard let context else { return }
-            let reply = Unmanaged<PendingReply>.fromOpaque(context).takeRetainedValue()
-            if let event = reply.event { event_free(event) }
-            reply.server.complete(reply)
-        }, context) else {
+        guard
+            let event = event_new(
+                base, -1, 0,
+                { _, _, context in
+                    guard let context else { return }
+                    let reply = Unmanaged<PendingReply>.fromOpaque(context).takeRetainedValue()
+                    if let event = reply.event { event_free(event) }
+                    reply.server.complete(reply)
+                }, context)
+        else {
             Unmanaged<PendingReply>.fromOpaque(context).release()
             complete(reply)
             return

@@ -38,12 +38,15 @@ public struct HTTPHeaders: Sendable, Sequence {
 
 extension String {
     func caseInsensitiveEquals(_ other: String) -> Bool {
-        let a = utf8, b = other.utf8
+        let a = utf8
+        let b = other.utf8
         guard a.count == b.count else { return false }
         // Index by index rather than `zip`, whose iterator was most of a header look-up.
-        var i = a.startIndex, j = b.startIndex
+        var i = a.startIndex
+        var j = b.startIndex
         while i != a.endIndex {
-            let x = a[i], y = b[j]
+            let x = a[i]
+            let y = b[j]
             if x != y {
                 let lx = x >= 65 && x <= 90 ? x + 32 : x
                 let ly = y >= 65 && y <= 90 ? y + 32 : y

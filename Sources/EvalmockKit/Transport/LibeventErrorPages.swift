@@ -23,8 +23,9 @@ enum LibeventErrorPages {
     private static let table: Table = {
         evalmock_set_error_page_writer { request, status in
             guard let request, let connection = evhttp_request_get_connection(request),
-                  let base = evhttp_connection_get_base(connection),
-                  let server = LibeventErrorPages.server(for: base) else { return 0 }
+                let base = evhttp_connection_get_base(connection),
+                let server = LibeventErrorPages.server(for: base)
+            else { return 0 }
             return server.answerUnreadable(request, libeventStatus: Int(status)) ? 1 : 0
         }
         return Table()

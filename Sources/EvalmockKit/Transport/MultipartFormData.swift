@@ -99,7 +99,13 @@ public enum MultipartFormData {
         var out = ""
         var escaped = false
         for character in text.dropFirst().dropLast() {
-            if escaped { out.append(character); escaped = false } else if character == "\\" { escaped = true } else { out.append(character) }
+            if escaped {
+                out.append(character); escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else {
+                out.append(character)
+            }
         }
         return out
     }

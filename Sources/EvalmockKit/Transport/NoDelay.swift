@@ -1,6 +1,7 @@
 import CLibevent
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Turns off Nagle's algorithm on a client connection, as uvicorn (asyncio) and most HTTP

@@ -39,9 +39,10 @@ struct RequestLine: Equatable {
             return Parts(method: String(decoding: method, as: UTF8.self), target: String(decoding: target, as: UTF8.self), version: "")
         }
         guard let lastSpace = rest.lastIndex(of: UInt8(ascii: " ")), lastSpace > rest.startIndex else { return nil }
-        return Parts(method: String(decoding: method, as: UTF8.self),
-                     target: String(decoding: rest[..<lastSpace], as: UTF8.self),
-                     version: String(decoding: rest[(lastSpace + 1)...], as: UTF8.self))
+        return Parts(
+            method: String(decoding: method, as: UTF8.self),
+            target: String(decoding: rest[..<lastSpace], as: UTF8.self),
+            version: String(decoding: rest[(lastSpace + 1)...], as: UTF8.self))
     }
 
     /// The method, if the line starts with an RFC 9110 token followed by a space.

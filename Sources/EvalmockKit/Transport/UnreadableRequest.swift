@@ -55,11 +55,14 @@ public struct UnreadableRequest: Sendable, Equatable {
     /// - Parameters:
     ///   - headerBytesRead: request line and header lines libevent had read (its `headers_size`).
     ///   - unreadBytes: bytes still in the connection's input, and whether a line end is among them.
-    static func classify(libeventStatus: Int, line: RequestLine?, headers: HTTPHeaders,
-                         headerBytesRead: Int, unreadBytes: Int, unreadHasLineEnd: Bool,
-                         limits: TransportLimits) -> UnreadableRequest {
-        var request = UnreadableRequest(problem: .malformedRequestLine("Malformed request line"),
-                                        method: line?.method, path: line?.path)
+    static func classify(
+        libeventStatus: Int, line: RequestLine?, headers: HTTPHeaders,
+        headerBytesRead: Int, unreadBytes: Int, unreadHasLineEnd: Bool,
+        limits: TransportLimits
+    ) -> UnreadableRequest {
+        var request = UnreadableRequest(
+            problem: .malformedRequestLine("Malformed request line"),
+            method: line?.method, path: line?.path)
         let ceiling = max(limits.maxHeaderBytes, limits.maxURIBytes) * TransportLimits.headerCeilingFactor
         switch libeventStatus {
         case 413:

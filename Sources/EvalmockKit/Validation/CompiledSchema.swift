@@ -63,8 +63,9 @@ public final class CompiledSchema: @unchecked Sendable {
     public func setProperties(_ properties: [(name: String, schema: CompiledSchema)], required names: [String]) {
         self.properties = properties
         let wanted = Set(names)
-        propertyIndex = Dictionary(properties.map { ($0.name, Property(schema: $0.schema, isRequired: wanted.contains($0.name))) },
-                                   uniquingKeysWith: { first, _ in first })
+        propertyIndex = Dictionary(
+            properties.map { ($0.name, Property(schema: $0.schema, isRequired: wanted.contains($0.name))) },
+            uniquingKeysWith: { first, _ in first })
         required = properties.map(\.name).filter(wanted.contains) + names.filter { propertyIndex[$0] == nil }
         requiredPropertyCount = propertyIndex.values.filter(\.isRequired).count
     }

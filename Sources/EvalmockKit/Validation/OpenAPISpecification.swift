@@ -35,13 +35,15 @@ public final class OpenAPISpecification: @unchecked Sendable {
     /// needed to emulate an API, and decoding them as untyped values was half of the decoding.
     public init(json: [UInt8]) throws {
         guard case .object(let document) = try JSONParser.parse(json, maxDepth: 10_000) else {
-            throw DecodingError.typeMismatch([String: Any].self, .init(codingPath: [], debugDescription: "an OpenAPI document is a JSON object"))
+            throw DecodingError.typeMismatch(
+                [String: Any].self, .init(codingPath: [], debugDescription: "an OpenAPI document is a JSON object"))
         }
         let decoder = JSONValueDecoder(userInfo: [VendorExtensionsConfiguration.enabledKey: false])
         let info = try decoder.decode(OpenAPI.Document.Info.self, from: document["info"] ?? .null, at: ["info"])
         title = info.title
         version = info.version
-        serverPathPrefixes = try decoder.decode([OpenAPI.Server].self, from: document["servers"] ?? .array([]), at: ["servers"]).map { server in
+        serverPathPrefixes = try decoder.decode([OpenAPI.Server].self, from: document["servers"] ?? .array([]), at: ["servers"]).map {
+            server in
             let raw = server.urlTemplate.absoluteString
             guard let schemeEnd = raw.range(of: "://") else { return raw.hasPrefix("/") ? raw : "" }
             let afterHost = raw[schemeEnd.upperBound...].drop { $0 != "/" }
@@ -68,14 +70,17 @@ public final class OpenAPISpecification: @unchecked Sendable {
             for method in OpenAPI.BuiltinHttpMethod.allCases {
                 guard let operationJSON = item[method.rawValue.lowercased()] else { continue }
                 let rules = LazyRules(lock: lock) {
-                    let operation = try decoder.decode(OpenAPI.Operation.self, from: operationJSON, at: ["paths", rawPath, method.rawValue.lowercased()])
-                    let shared = try decoder.decode(OpenAPI.Parameter.Array.self, from: item["parameters"] ?? .array([]), at: ["paths", rawPath, "parameters"])
+                    let operation = try decoder.decode(
+                        OpenAPI.Operation.self, from: operationJSON, at: ["paths", rawPath, method.rawValue.lowercased()])
+                    let shared = try decoder.decode(
+                        OpenAPI.Parameter.Array.self, from: item["parameters"] ?? .array([]), at: ["paths", rawPath, "parameters"])
                     return try Self.rules(of: operation, pathItemParameters: shared, components: components, compiler: compiler)
                 }
-                operations.append(OperationDefinition(
-                    operationId: operationJSON["operationId"]?.stringValue ?? "\(method.rawValue) \(path)",
-                    method: method.rawValue, template: PathTemplate(path),
-                    requiresAuthentication: operationJSON["security"] != .array([]), rules: rules))
+                operations.append(
+                    OperationDefinition(
+                        operationId: operationJSON["operationId"]?.stringValue ?? "\(method.rawValue) \(path)",
+                        method: method.rawValue, template: PathTemplate(path),
+                        requiresAuthentication: operationJSON["security"] != .array([]), rules: rules))
             }
         }
         self.operations = operations
@@ -152,8 +157,10 @@ public final class OpenAPISpecification: @unchecked Sendable {
     }
 
     /// An operation's rules: its parameters (with its path item's), body and responses, compiled.
-    static func rules(of operation: OpenAPI.Operation, pathItemParameters: OpenAPI.Parameter.Array,
-                      components: OpenAPI.Components, compiler: SchemaCompiler) throws -> OperationDefinition.Rules {
+    static func rules(
+        of operation: OpenAPI.Operation, pathItemParameters: OpenAPI.Parameter.Array,
+        components: OpenAPI.Components, compiler: SchemaCompiler
+    ) throws -> OperationDefinition.Rules {
         var pathRules: [OperationDefinition.ParameterRule] = []
         var queryRules: [OperationDefinition.ParameterRule] = []
         // Operation-level parameters override path-level ones with the same name and location.
@@ -183,7 +190,8 @@ public final class OpenAPISpecification: @unchecked Sendable {
             if let schema = jsonSchema(of: request.content, in: components) {
                 body = .init(schema: try compiler.compile(schema), required: request.required)
             } else if let entry = request.content.first(where: { $0.key.typeAndSubtype == "multipart/form-data" }),
-                      let schema = components[entry.value]?.schema {
+                let schema = components[entry.value]?.schema
+            {
                 body = .init(schema: try compiler.compile(schema), required: request.required, encoding: .multipartForm)
             }
         }
@@ -203,7 +211,8 @@ public final class OpenAPISpecification: @unchecked Sendable {
             }
         }
 
-        return OperationDefinition.Rules(pathParameters: pathRules, queryParameters: queryRules, body: body, responseSchemas: responses,
-                                         jsonLinesResponses: jsonLines, rawResponses: raw)
+        return OperationDefinition.Rules(
+            pathParameters: pathRules, queryParameters: queryRules, body: body, responseSchemas: responses,
+            jsonLinesResponses: jsonLines, rawResponses: raw)
     }
 }

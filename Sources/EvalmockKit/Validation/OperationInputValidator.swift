@@ -18,12 +18,17 @@ public struct OperationInputValidator: Sendable {
     public var maxJSONDepth = JSONParser.defaultMaxDepth
     public var schemaValidator: SchemaValidator
 
-    public init(maxJSONDepth: Int = JSONParser.defaultMaxDepth, coercion: TypeCoercion = .jsonSchema, refinements: SchemaRefinements = SchemaRefinements()) {
+    public init(
+        maxJSONDepth: Int = JSONParser.defaultMaxDepth, coercion: TypeCoercion = .jsonSchema,
+        refinements: SchemaRefinements = SchemaRefinements()
+    ) {
         self.maxJSONDepth = maxJSONDepth
         self.schemaValidator = SchemaValidator(coercion: coercion, refinements: refinements)
     }
 
-    public func validate(_ request: HTTPRequest, pathParameters: [String: String], for operation: OperationDefinition) -> Result<OperationInput, ValidationFailure> {
+    public func validate(_ request: HTTPRequest, pathParameters: [String: String], for operation: OperationDefinition) -> Result<
+        OperationInput, ValidationFailure
+    > {
         var issues: [ValidationIssue] = []
         // Once: each of the operation's accessors takes the rules' lock and copies them.
         let rules = operation.rules.value
@@ -111,7 +116,8 @@ public struct OperationInputValidator: Sendable {
         var parts: [FormPart] = []
         if let boundary = MultipartFormData.boundary(contentType: request.headers["Content-Type"]) {
             guard let parsed = MultipartFormData.parse(request.body, boundary: boundary) else {
-                form.issues.append(ValidationIssue(location: [.key("body")], kind: .unreadableForm("malformed multipart/form-data"), input: nil))
+                form.issues.append(
+                    ValidationIssue(location: [.key("body")], kind: .unreadableForm("malformed multipart/form-data"), input: nil))
                 return form
             }
             parts = parsed
@@ -135,8 +141,10 @@ public struct OperationInputValidator: Sendable {
             }
             let text = JSONValue.string(String(decoding: part.content, as: UTF8.self))
             if isFileField {
-                form.issues.append(ValidationIssue(location: [.key("body"), .key(name)],
-                                                   kind: .brokenRule("Expected UploadFile, received: <class 'str'>"), input: text))
+                form.issues.append(
+                    ValidationIssue(
+                        location: [.key("body"), .key(name)],
+                        kind: .brokenRule("Expected UploadFile, received: <class 'str'>"), input: text))
             }
             form.fields[name] = text
             validated[name] = text
@@ -154,7 +162,7 @@ public struct OperationInputValidator: Sendable {
         return !(subtype == "json" || subtype.hasSuffix("+json"))
     }
 
-        private static func isWhitespace(_ byte: UInt8) -> Bool {
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0a || byte == 0x0d
     }
 

@@ -16,7 +16,9 @@ struct PydanticLaxConversion {
         var result = value
         switch (schema.type, value) {
         case (.integer?, .bool), (.integer?, .string), (.number?, .bool), (.number?, .string):
-            if let number = PydanticLaxCoercion.number(from: value) { result = .number(schema.type == .integer ? Self.integer(number) : number) }
+            if let number = PydanticLaxCoercion.number(from: value) {
+                result = .number(schema.type == .integer ? Self.integer(number) : number)
+            }
         case (.integer?, .number(let number)):
             result = .number(Self.integer(number))
         case (.boolean?, .number(let number)):

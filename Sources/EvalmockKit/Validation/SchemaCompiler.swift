@@ -145,13 +145,17 @@ final class SchemaCompiler {
     private static func nullableBranch(_ branches: [CompiledSchema]) -> CompiledSchema? {
         guard branches.count == 2 else { return nil }
         let nonNull = branches.filter { $0.type != .null }
-        guard nonNull.count == 1, branches.contains(where: { $0.type == .null && $0.allOf.isEmpty && $0.enumValues == nil }) else { return nil }
+        guard nonNull.count == 1, branches.contains(where: { $0.type == .null && $0.allOf.isEmpty && $0.enumValues == nil }) else {
+            return nil
+        }
         return nonNull[0]
     }
 
     /// Tag → branch: the explicit mapping first, then each branch's component name, then the
     /// `const`/single `enum` of the discriminator property in each branch.
-    private func discriminatorBranches(_ discriminator: OpenAPI.Discriminator, union: [CompiledSchema]) throws -> CompiledSchema.Discriminator {
+    private func discriminatorBranches(_ discriminator: OpenAPI.Discriminator, union: [CompiledSchema]) throws
+        -> CompiledSchema.Discriminator
+    {
         var branches: [(tag: String, schema: CompiledSchema)] = []
         if let mapping = discriminator.mapping {
             for (tag, target) in mapping {
@@ -160,8 +164,11 @@ final class SchemaCompiler {
             }
         }
         for branch in union where !branches.contains(where: { $0.schema === branch }) {
-            if let property = (branch.propertyIndex[discriminator.propertyName] ?? branch.allOf.lazy.compactMap({ $0.propertyIndex[discriminator.propertyName] }).first)?.schema,
-               let values = property.enumValues, !values.isEmpty {
+            if let property =
+                (branch.propertyIndex[discriminator.propertyName]
+                ?? branch.allOf.lazy.compactMap({ $0.propertyIndex[discriminator.propertyName] }).first)?.schema,
+                let values = property.enumValues, !values.isEmpty
+            {
                 for case .string(let tag) in values { branches.append((tag, branch)) }
             } else if let name = branch.componentName {
                 branches.append((name, branch))

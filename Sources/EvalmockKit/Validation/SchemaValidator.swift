@@ -28,7 +28,9 @@ public struct SchemaValidator: Sendable {
         self.refinements = refinements
     }
 
-    public static func validate(_ value: JSONValue, against schema: CompiledSchema, at location: [ValidationIssue.LocationComponent]) -> [ValidationIssue] {
+    public static func validate(_ value: JSONValue, against schema: CompiledSchema, at location: [ValidationIssue.LocationComponent])
+        -> [ValidationIssue]
+    {
         SchemaValidator().validate(value, against: schema, at: location)
     }
 
@@ -36,14 +38,18 @@ public struct SchemaValidator: Sendable {
         SchemaValidator().isValid(value, against: schema)
     }
 
-    public func validate(_ value: JSONValue, against schema: CompiledSchema, at location: [ValidationIssue.LocationComponent]) -> [ValidationIssue] {
+    public func validate(_ value: JSONValue, against schema: CompiledSchema, at location: [ValidationIssue.LocationComponent])
+        -> [ValidationIssue]
+    {
         validateNotingCoercion(value, against: schema, at: location).issues
     }
 
     /// The issues, and whether accepting the value took a lax coercion somewhere (a string or
     /// boolean taken as a number, a whole float as an integer…). When it did not, pydantic's
     /// converted value is the value as sent and `PydanticLaxConversion` has nothing to do.
-    public func validateNotingCoercion(_ value: JSONValue, against schema: CompiledSchema, at location: [ValidationIssue.LocationComponent]) -> (issues: [ValidationIssue], coerced: Bool) {
+    public func validateNotingCoercion(_ value: JSONValue, against schema: CompiledSchema, at location: [ValidationIssue.LocationComponent])
+        -> (issues: [ValidationIssue], coerced: Bool)
+    {
         var walk = Walk(location: location, probing: false)
         check(value, schema, &walk)
         return (walk.issues, walk.coerced)
@@ -72,13 +78,17 @@ public struct SchemaValidator: Sendable {
 
         var done: Bool { probing && failed }
 
-        mutating func report(_ kind: @autoclosure () -> ValidationIssue.Kind, _ input: JSONValue?, expectedObject: ValidationIssue.ExpectedObject? = nil) {
+        mutating func report(
+            _ kind: @autoclosure () -> ValidationIssue.Kind, _ input: JSONValue?, expectedObject: ValidationIssue.ExpectedObject? = nil
+        ) {
             failed = true
             if probing { return }
             issues.append(ValidationIssue(location: location, kind: kind(), input: input, expectedObject: expectedObject))
         }
 
-        mutating func report(at component: ValidationIssue.LocationComponent, _ kind: @autoclosure () -> ValidationIssue.Kind, _ input: JSONValue?) {
+        mutating func report(
+            at component: ValidationIssue.LocationComponent, _ kind: @autoclosure () -> ValidationIssue.Kind, _ input: JSONValue?
+        ) {
             failed = true
             if probing { return }
             location.append(component)
@@ -347,7 +357,9 @@ public struct SchemaValidator: Sendable {
         // No branch matched: report the branch that got furthest (fewest issues, none of them a
         // type mismatch at the top), which is what a client usually meant.
         let branchIssues = branches.map { validate(value, against: $0, at: walk.location) }
-        if let best = branchIssues.min(by: { score($0, walk.location) < score($1, walk.location) }), score(best, walk.location) < Int.max / 2 {
+        if let best = branchIssues.min(by: { score($0, walk.location) < score($1, walk.location) }),
+            score(best, walk.location) < Int.max / 2
+        {
             walk.append(best)
         } else {
             walk.report(.noUnionBranchMatched, value)
@@ -387,18 +399,21 @@ public struct SchemaValidator: Sendable {
         }
         for member in PydanticUnionLabel.members(of: schema) {
             let label = ValidationIssue.LocationComponent.key(PydanticUnionLabel.label(member))
-            walk.append(validate(value, against: member, at: walk.location).map { issue in
-                var labelled = issue
-                labelled.location.insert(label, at: walk.location.count)
-                return labelled
-            })
+            walk.append(
+                validate(value, against: member, at: walk.location).map { issue in
+                    var labelled = issue
+                    labelled.location.insert(label, at: walk.location.count)
+                    return labelled
+                })
         }
     }
 
     /// The branch a discriminated union's tag selects, or nil after reporting a missing or
     /// unknown tag. pydantic reports an unknown tag at the union with the whole object as input;
     /// JSON Schema users expect it at the tag property itself.
-    private func taggedBranch(_ object: JSONValue.JSONObject, _ discriminator: CompiledSchema.Discriminator, pydanticStyle: Bool, _ walk: inout Walk) -> (String, CompiledSchema)? {
+    private func taggedBranch(
+        _ object: JSONValue.JSONObject, _ discriminator: CompiledSchema.Discriminator, pydanticStyle: Bool, _ walk: inout Walk
+    ) -> (String, CompiledSchema)? {
         let tags = discriminator.branches.map(\.tag)
         guard let tagValue = object[discriminator.propertyName] else {
             walk.report(.unionTagMissing(property: discriminator.propertyName, expected: tags), .object(object))

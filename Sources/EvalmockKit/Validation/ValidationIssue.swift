@@ -109,7 +109,9 @@ public struct ValidationIssue: Equatable, Sendable {
         case .noUnionBranchMatched: return "does not match any of the allowed schemas"
         case .severalUnionBranchesMatched: return "matches more than one of the allowed schemas"
         case .unionTagMissing(let property, let expected): return "must have a '\(property)' of \(expected.joined(separator: ", "))"
-        case .unionTagInvalid(let property, let tag, let expected): return "has '\(property)' '\(tag.stringValue ?? JSONWriter.encodeString(tag))', expected one of \(expected.joined(separator: ", "))"
+        case .unionTagInvalid(let property, let tag, let expected):
+            return
+                "has '\(property)' '\(tag.stringValue ?? JSONWriter.encodeString(tag))', expected one of \(expected.joined(separator: ", "))"
         case .matchesForbiddenSchema: return "matches a schema it must not match"
         case .brokenRule(let words): return words
         case .invalidJSON(let error): return "is not valid JSON: \(error.description)"

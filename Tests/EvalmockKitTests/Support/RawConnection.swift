@@ -1,8 +1,10 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+
 @testable import EvalmockKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A TCP connection that sends bytes exactly as given: for what no HTTP client library sends
 /// (unknown methods, broken request lines, oversize heads).
@@ -76,7 +78,8 @@ final class RawConnection {
 
     private func headEnd() -> Int? {
         guard pending.count >= 4 else { return nil }
-        for index in 0...(pending.count - 4) where pending[index] == 13 && pending[index + 1] == 10 && pending[index + 2] == 13 && pending[index + 3] == 10 {
+        for index in 0...(pending.count - 4)
+        where pending[index] == 13 && pending[index + 1] == 10 && pending[index + 2] == 13 && pending[index + 3] == 10 {
             return index
         }
         return nil

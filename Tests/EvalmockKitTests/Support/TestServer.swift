@@ -1,9 +1,11 @@
-import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-@testable import EvalmockKit
 import EvalmockAPIs
+import Foundation
+
+@testable import EvalmockKit
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// A real evalmock on an ephemeral port, its event loop on a background thread.
 final class TestServer {
@@ -51,7 +53,9 @@ final class TestServer {
     }
 
     /// Sends one request and waits for the answer.
-    func request(_ method: String, _ path: String, body: String? = nil, headers: [String: String] = ["Authorization": "Bearer ak_test"]) -> Response {
+    func request(_ method: String, _ path: String, body: String? = nil, headers: [String: String] = ["Authorization": "Bearer ak_test"])
+        -> Response
+    {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
