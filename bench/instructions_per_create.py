@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Instructions per Scorecard v2 create, evalmock beside the C reference, under callgrind.
+"""Instructions per Scorecard v2 create (or Weave v2 score create), evalmock beside the C reference, under callgrind.
 
 Instruction counts repeat where req/s on a shared machine do not: a server runs under
 `valgrind --tool=callgrind`, answers 300 warm-up creates, its counters are zeroed, then it
@@ -8,6 +8,7 @@ server executed (user space: evalmock, the Swift runtime, libevent, SQLite, libc
 creates it answered. The kernel's share (TCP, epoll) is not counted.
 
     bench/instructions_per_create.py [--binary PATH] [--seconds 20 | --sequential 2000] [--keep]
+                                     [--route scorecard | weave-score]
 
 --seconds N: `wrk -t1 -c32` for N seconds, as bench/run loads it (group commit then shares a
 commit among the requests of an event-loop iteration). --sequential N: N creates one after the
@@ -36,10 +37,18 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 from evalmock_process import RELEASE_BINARY  # noqa: E402
 
-BODY = json.dumps({"testcaseId": "248", "inputs": {"question": "What is the capital of France?"},
-                   "expected": {"idealAnswer": "Paris is the capital of France"},
-                   "outputs": {"response": "The capital of France is Paris."}})
-HEADERS = {"Authorization": "Bearer ak_bench", "Content-Type": "application/json"}
+# Per route: evalmock's path, the body, the headers and the status a create answers.
+ROUTES = {
+    "scorecard": ("/api/v2/runs/135/records",
+                  json.dumps({"testcaseId": "248", "inputs": {"question": "What is the capital of France?"},
+                              "expected": {"idealAnswer": "Paris is the capital of France"},
+                              "outputs": {"response": "The capital of France is Paris."}}),
+                  {"Authorization": "Bearer ak_bench", "Content-Type": "application/json"}, 201),
+    "weave-score": ("/v2/my-team/my-project/scores",
+                    json.dumps({"prediction_id": "0192e1a8-7b7c-7d4e-8f00-000000000001",
+                                "scorer": "weave:///my-team/my-project/object/Accuracy:abc123", "value": 0.9}),
+                    {"Authorization": "Basic YXBpOmtleQ==", "Content-Type": "application/json"}, 200),
+}
 WARM_UP = 300
 
 
@@ -49,7 +58,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def measure(argv: list[str], port: int, path: str, workdir: Path, seconds: int, sequential: int) -> tuple[float, int, Path]:
+def measure(argv: list[str], port: int, route: tuple[str, str, dict, int], workdir: Path, seconds: int,
+            sequential: int) -> tuple[float, int, Path]:
+    path, body, headers, status = route
     profile = workdir / "callgrind.out"
     server = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={profile}",
                                f"--log-file={workdir / 'valgrind.log'}", *argv],
@@ -68,10 +79,10 @@ def measure(argv: list[str], port: int, path: str, workdir: Path, seconds: int, 
 
         def create(count: int) -> None:
             for _ in range(count):
-                connection.request("POST", path, BODY, HEADERS)
+                connection.request("POST", path, body, headers)
                 response = connection.getresponse()
                 response.read()
-                if response.status != 201:
+                if response.status != status:
                     sys.exit(f"a create answered {response.status}")
 
         create(WARM_UP)
@@ -81,8 +92,8 @@ def measure(argv: list[str], port: int, path: str, workdir: Path, seconds: int, 
             creates = sequential
         else:
             script = workdir / "create.lua"
-            script.write_text(f"wrk.method = 'POST'\nwrk.body = {json.dumps(BODY)}\n"
-                              + "".join(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in HEADERS.items()))
+            script.write_text(f"wrk.method = 'POST'\nwrk.body = {json.dumps(body)}\n"
+                              + "".join(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in headers.items()))
             out = subprocess.run(["wrk", "-t1", "-c32", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}{path}"],
                                  capture_output=True, text=True, check=True).stdout
             if "Non-2xx" in out:
@@ -105,6 +116,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20, help="wrk -t1 -c32 for this long")
     parser.add_argument("--sequential", type=int, default=0, help="instead, this many creates one after the other")
     parser.add_argument("--keep", action="store_true", help="keep the profiles and print where they are")
+    parser.add_argument("--route", choices=sorted(ROUTES), default="scorecard", help="the create evalmock answers")
     args = parser.parse_args()
     for tool in ("valgrind", "callgrind_control", "objcopy", "gcc") + (() if args.sequential else ("wrk",)):
         if not shutil.which(tool):
@@ -123,13 +135,15 @@ def main() -> None:
         directory.mkdir()
         port = free_port()
         if name == "reference":
-            argv, path = [str(reference), "insert", str(port), str(directory / "reference.db")], "/runs/135/records"
+            # The reference has one insert route, loaded with the Scorecard create whatever the route.
+            argv = [str(reference), "insert", str(port), str(directory / "reference.db")]
+            route = ("/runs/135/records", *ROUTES["scorecard"][1:])
         else:
             # Default flags, as users run it: the access log goes to standard error (here /dev/null).
             argv = [str(evalmock), "serve", "--port", str(port), "--db", str(directory / "evalmock.db"),
                     "--openapi-dir", str(REPO / "openapi")]
-            path = "/api/v2/runs/135/records"
-        results[name] = measure(argv, port, path, directory, args.seconds, args.sequential)
+            route = ROUTES[args.route]
+        results[name] = measure(argv, port, route, directory, args.seconds, args.sequential)
     load = f"{args.sequential} sequential creates" if args.sequential else f"wrk -t1 -c32 for {args.seconds} s"
     for name, (per_create, creates, dump) in results.items():
         print(f"{name}: {per_create:,.0f} instructions per create ({creates:,} creates, {load})"

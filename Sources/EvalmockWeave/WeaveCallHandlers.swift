@@ -62,8 +62,9 @@ struct WeaveCallHandlers {
     func complete(_ request: WeaveRequest) throws -> HTTPResponse {
         try request.checkRefs()
         var parts: [WeaveCallStore.Part] = []
+        let userId = request.userId
         for item in request.body["batch"]?.arrayValue ?? [] {
-            var call = try Self.started(item, userId: request.userId)
+            var call = try Self.started(item, userId: userId)
             try Self.addEnd(from: item, to: &call)
             parts.append(.complete(call))
         }

@@ -47,24 +47,27 @@ struct WeaveFeedback {
 final class WeaveFeedbackStore {
     private let database: SQLiteDatabase
 
-    init(database: SQLiteDatabase) {
-        self.database = database
-    }
-
     private static let columns = """
         project_id, id, weave_ref, wb_user_id, creator, created_at, feedback_type, payload, annotation_ref, runnable_ref,
         call_ref, trigger_ref
         """
 
+    /// Written once and held prepared, as `WeaveCallStore`'s writes: every score create inserts.
+    private let insertSQL = HeldStatement(
+        """
+        INSERT INTO weave_feedback (\(WeaveFeedbackStore.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (project_id, id) DO NOTHING
+        """)
+
+    init(database: SQLiteDatabase) {
+        self.database = database
+    }
+
     /// Inserts the rows together, all or none. A row whose id the project already has is kept
     /// as it was: a client's retry of a batch carries the same ids.
     func insert(_ rows: [WeaveFeedback]) throws {
         try database.transaction {
-            let insert = try database.statement(
-                """
-                INSERT INTO weave_feedback (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (project_id, id) DO NOTHING
-                """)
+            let insert = try database.statement(insertSQL)
             for row in rows {
                 try insert.execute([
                     .text(row.projectId), .text(row.id), .text(row.weaveRef), .text(row.wbUserId), Self.text(row.creator),

@@ -25,11 +25,28 @@ enum WeaveIds {
 
     /// `require_uuid`: lower case, parses as Python's `uuid.UUID`, and prints back the same.
     static func uuidProblem(_ id: String) -> String? {
+        if isCanonical(id) { return nil }
         if id.lowercased() != id { return "Invalid UUID: \(id). UUID must be lowercase" }
         guard let hex = pythonUUIDHex(id) else { return "Invalid UUID: \(id). Unable to parse" }
         let canonical = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32]
             .map { String(Array(hex)[$0]) }.joined(separator: "-")
         return canonical == id ? nil : "Invalid UUID: \(id). UUID did not round-trip"
+    }
+
+    /// Lower-case 8-4-4-4-12 hex, as clients send ids: what the checks above accept unchanged,
+    /// here without their string copies (a fifth of a `calls/complete` batch's time).
+    private static func isCanonical(_ id: String) -> Bool {
+        let bytes = id.utf8
+        guard bytes.count == 36 else { return false }
+        for (offset, byte) in bytes.enumerated() {
+            if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
+                guard byte == UInt8(ascii: "-") else { return false }
+            } else {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+                else { return false }
+            }
+        }
+        return true
     }
 
     /// What `uuid.UUID(s)` accepts: braces and `urn:uuid:` stripped, dashes removed, then

@@ -43,8 +43,11 @@ enum WeaveRefs {
     /// give an object or op ref. Only a plain `ValueError` (the `name:digest` unpacking) maps
     /// to 400 in the registry; `InvalidInternalRef`, `IndexError` and the `TypeError` for other
     /// ref kinds are unregistered, so the real server answers those with a 500.
-    static func checkScorer(_ scorer: String) throws(WeaveTraceServerError) {
-        guard try WeaveRef.parse(scorer).isObjectOrOp else { throw .unregistered }
+    /// The ref is returned: its name is the scorer's name.
+    static func checkScorer(_ scorer: String) throws(WeaveTraceServerError) -> WeaveRef {
+        let ref = try WeaveRef.parse(scorer)
+        guard ref.isObjectOrOp else { throw .unregistered }
+        return ref
     }
 
     /// `validate_extra`: `edge/value` pairs, edges from a fixed set, `index` values integers.

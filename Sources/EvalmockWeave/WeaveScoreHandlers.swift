@@ -21,7 +21,7 @@ struct WeaveScoreHandlers {
         let prediction = try reader.calls.call(projectId: request.projectId, id: predictionId)
         let runId = request.bodyString("evaluation_run_id").flatMap { $0.isEmpty ? nil : $0 }
 
-        try WeaveRefs.checkScorer(scorer)
+        let scorerName = try WeaveRefs.checkScorer(scorer).name
 
         var traceId = id
         var parentId: String?
@@ -40,9 +40,9 @@ struct WeaveScoreHandlers {
         // evalmock stores nothing for a request it fails.
         if predictionId.contains("/") { throw WeaveTraceServerError.unregistered }
 
-        let scorerName = WeavePredictionHandlers.refName(scorer, otherwise: "Scorer")
         let now = WeaveTimestamp.now()
         let value = request.body["value"] ?? .null
+        let userId = request.userId
         try database.transaction {
             try reader.calls.write([
                 .complete(
@@ -53,13 +53,13 @@ struct WeaveScoreHandlers {
                             "self": .string(scorer), "inputs": prediction?.inputs["inputs"]?.nonNull ?? .object([:]),
                             "output": prediction?.output ?? .null,
                         ]),
-                        output: value, summary: .object([:]), wbUserId: request.userId
+                        output: value, summary: .object([:]), wbUserId: userId
                     ))
             ])
             try feedback.insert([
                 WeaveFeedback(
                     projectId: request.projectId, id: WeaveIds.uuidV7(),
-                    weaveRef: WeaveCallSchema.ref(projectId: request.projectId, callId: predictionId), wbUserId: request.userId,
+                    weaveRef: WeaveCallSchema.ref(projectId: request.projectId, callId: predictionId), wbUserId: userId,
                     createdAt: now, feedbackType: "wandb.runnable.\(scorerName)", payload: .object(["output": value]), runnableRef: scorer
                 )
             ])

@@ -11,7 +11,7 @@ public final class SQLiteDatabase {
 
     /// Before the first open: see the shim. Each connection is used by one thread at a time
     /// (`SQLITE_OPEN_NOMUTEX`), which this does not change.
-    private static let configureOnce: Void = { _ = evalmock_sqlite3_disable_memory_statistics() }()
+    private static let configureOnce: Void = evalmock_sqlite3_configure()
 
     public init(path: String) throws(SQLiteError) {
         Self.configureOnce
