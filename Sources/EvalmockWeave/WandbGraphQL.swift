@@ -97,9 +97,9 @@ struct WandbUser {
 
     var defaultEntity: String { username }
 
-    init(_ request: HTTPRequest) {
-        id = WeaveAuth.userId(request)
-        username = WeaveAuth.username(request)
+    init(_ caller: Caller) {
+        id = WeaveAuth.userId(caller)
+        username = WeaveAuth.username(caller)
     }
 
     var graphQL: JSONValue {

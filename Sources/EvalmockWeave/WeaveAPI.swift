@@ -58,7 +58,7 @@ public final class WeaveAPI: EmulatedAPI {
     private static let graphQLOperation = "graphql_graphql_post"
 
     public func authenticate(_ request: HTTPRequest) -> AuthenticationOutcome {
-        credentials.verdict(WeaveAuth.credential(request))
+        credentials.verdict(specification.credentialSchemes.credential(in: request))
     }
 
     /// By the operationIds FastAPI generated for the document.
@@ -67,7 +67,7 @@ public final class WeaveAPI: EmulatedAPI {
         let base = "_v2__entity___project__"
         return [
             "server_info_server_info_get": { _ in .json(200, Self.serverInfo) },
-            Self.graphQLOperation: { [graphQL] context in try graphQL.answer(context.body, user: WandbUser(context.request)) },
+            Self.graphQLOperation: { [graphQL] context in try graphQL.answer(context.body, user: WandbUser(context.caller)) },
             "evaluation_run_create\(base)evaluation_runs_post": route(runs.create),
             "evaluation_run_read\(base)evaluation_runs__evaluation_run_id__get": route(runs.read),
             "evaluation_run_list\(base)evaluation_runs_get": route(runs.list),

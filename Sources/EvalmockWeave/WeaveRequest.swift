@@ -6,7 +6,7 @@ struct WeaveRequest {
     let context: OperationContext
 
     var projectId: String { "\(context.pathParameter("entity"))/\(context.pathParameter("project"))" }
-    var userId: String { WeaveAuth.userId(context.request) }
+    var userId: String { WeaveAuth.userId(context.caller) }
     var body: JSONValue { context.body }
 
     /// The server rewrites refs in every string field of its request model, path ids and query
