@@ -96,7 +96,7 @@ enum ScorecardTestsets {
             }
         }
         return .json(
-            ResourceCollection.successStatus(context.operation),
+            context.operation.successStatus,
             .object(["items": .array(try created.map { .object(try resources.render($0)) })]))
     }
 

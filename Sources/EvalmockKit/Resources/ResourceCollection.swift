@@ -227,7 +227,7 @@ public final class ResourceCollection {
             draft.key = key
             return try insert(draft, as: kind)
         }
-        return .json(Self.successStatus(context.operation), .object(try render(child)))
+        return .json(context.operation.successStatus, .object(try render(child)))
     }
 
     /// `{"deleted": n}`: deletes the child of `kind` with `key` under a parent; 0 when it (or
@@ -274,7 +274,7 @@ public final class ResourceCollection {
             try kind.hooks.willCreate?(&draft)
             return try insert(draft, as: kind)
         }
-        return .json(Self.successStatus(context.operation), encoded: try encoded(stored))
+        return .json(context.operation.successStatus, encoded: try encoded(stored))
     }
 
     func list(_ kind: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {
@@ -323,11 +323,6 @@ public final class ResourceCollection {
             throw OperationError.notFound(resource: kind.label, id: id)
         }
         return .json(200, deleted)
-    }
-
-    /// The 2xx status the document gives the operation (201 for most creates).
-    public static func successStatus(_ operation: OperationDefinition) -> Int {
-        operation.successStatus
     }
 
     private func placeholder(_ kind: ResourceKind) -> JSONValue.JSONObject {
