@@ -12,7 +12,7 @@ ARG RUNTIME_IMAGE=debian:bookworm-slim
 # ---- build: release binary with the Swift stdlib linked in statically -------------------------
 FROM ${SWIFT_IMAGE} AS build
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libevent-dev libsqlite3-dev \
+    && apt-get install -y --no-install-recommends libevent-dev libsqlite3-dev libmimalloc-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -23,7 +23,7 @@ RUN swift build -c release --product evalmock --static-swift-stdlib \
 # ---- runtime-base: slim Debian with only the shared libraries the binary needs -----------------
 FROM ${RUNTIME_IMAGE} AS runtime-base
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libevent-2.1-7 libevent-pthreads-2.1-7 libsqlite3-0 \
+    && apt-get install -y --no-install-recommends libevent-2.1-7 libevent-pthreads-2.1-7 libsqlite3-0 libmimalloc2.0 \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --gid 10001 evalmock \
     && useradd --uid 10001 --gid evalmock --no-create-home --home-dir /data --shell /usr/sbin/nologin evalmock \

@@ -40,6 +40,13 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // mimalloc replaces glibc's malloc in the executable on Linux: a Scorecard create makes
+        // ~100 allocations (Swift ~40, SQLite ~27, libevent ~11), and glibc's malloc and free
+        // were 14 % of its instructions; with mimalloc the create throughput rose 18 % (bench/README).
+        .systemLibrary(
+            name: "CMimalloc",
+            providers: [.apt(["libmimalloc-dev"])]
+        ),
         // Answers the requests libevent 2.1 rejects by itself (see its source file).
         .target(
             name: "CEvhttpErrorPage",
@@ -79,6 +86,7 @@ let package = Package(
             dependencies: [
                 "EvalmockKit",
                 "EvalmockAPIs",
+                .target(name: "CMimalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
