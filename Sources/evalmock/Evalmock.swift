@@ -2,13 +2,13 @@ import ArgumentParser
 import EvalmockKit
 
 #if canImport(CMimalloc)
-import CMimalloc
+    import CMimalloc
 
-/// The allocator the process runs on, in `--version`. Naming `mi_version()` also keeps
-/// libmimalloc among the executable's libraries, where it replaces malloc (see Package.swift).
-let allocator = "mimalloc \(mi_version() / 100).\(mi_version() % 100 / 10).\(mi_version() % 10)"
+    /// The allocator the process runs on, in `--version`. Naming `mi_version()` also keeps
+    /// libmimalloc among the executable's libraries, where it replaces malloc (see Package.swift).
+    let allocator = "mimalloc \(mi_version() / 100).\(mi_version() % 100 / 10).\(mi_version() % 10)"
 #else
-let allocator = "the system's malloc"
+    let allocator = "the system's malloc"
 #endif
 
 @main
