@@ -62,5 +62,6 @@ enum ScorecardV2Migrations {
                 DROP TABLE scorecard_records;
                 DROP TABLE scorecard_runs;
                 """),
+        ResourceStore.ownSequenceMigration(name: "scorecard-v2-004-resources-own-sequence", table: resourceTable),
     ]
 }

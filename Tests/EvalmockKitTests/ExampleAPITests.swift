@@ -21,7 +21,7 @@ final class NotesAPI: EmulatedAPI, StatefulAPI {
     private let credentials: CredentialCheck
 
     static let table = "notes_resources"
-    static let registration = APIRegistration(migrations: [ResourceStore.migration(name: "notes-001-resources", table: table)]) {
+    static let registration = APIRegistration(migrations: ResourceStore.migrations(name: "notes-001-resources", table: table)) {
         try NotesAPI(environment: $0)
     }
 

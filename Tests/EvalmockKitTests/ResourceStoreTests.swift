@@ -12,6 +12,12 @@ final class ResourceStoreTests: XCTestCase {
         return ResourceStore(database: database, table: ScorecardV2Migrations.resourceTable)
     }
 
+    private func text(_ database: SQLiteDatabase, _ sql: String) throws -> String? {
+        var text: String?
+        try database.statement(sql).query { row in text = row.text(0) }
+        return text
+    }
+
     private func record(_ store: ResourceStore, run: String, _ i: Int) throws -> ResourceStore.Stored {
         if try !store.exists(kind: "run", id: run) { try store.insert(kind: "run", id: run, parent: nil, document: [:]) }
         return try store.insert(kind: "record", id: nil, parent: ("run", run), document: ["i": .int(i)])
@@ -65,6 +71,45 @@ final class ResourceStoreTests: XCTestCase {
         XCTAssertGreaterThan(Int(second.id)!, Int(first.id)!)
     }
 
+    /// The highest deleted `seq` is kept by the table's trigger, for cascaded deletes too, so a
+    /// store opened later (a restart) continues above it.
+    func testSequenceIdsAreNeverReusedAfterACascadeOrARestart() throws {
+        let store = try store()
+        let records = try (0..<3).map { try record(store, run: "r", $0) }
+        XCTAssertTrue(try store.delete(kind: "run", id: "r"))
+        XCTAssertEqual(try store.countsByKind(), [:])
+        let reopened = ResourceStore(database: store.database, table: store.table)
+        let next = try record(reopened, run: "r", 3)
+        XCTAssertGreaterThan(next.seq, records.last!.seq)
+    }
+
+    /// A rolled-back insert gives its `seq` back: the counter kept in memory is read again.
+    func testARolledBackInsertLeavesNoGap() throws {
+        let store = try store()
+        let first = try record(store, run: "r", 0)
+        struct Undo: Error {}
+        XCTAssertThrowsError(
+            try store.database.transaction {
+                _ = try record(store, run: "r", 1)
+                throw Undo()
+            })
+        XCTAssertEqual(try record(store, run: "r", 2).seq, first.seq + 1)
+    }
+
+    /// Rows written beside the store (an import, fixtures) move the database's generation, and
+    /// the next insert continues above them; a row the store was not told of costs a retry,
+    /// not the create.
+    func testRowsWrittenBesideTheStoreMoveItsCounter() throws {
+        let store = try store()
+        let first = try record(store, run: "r", 0)
+        try store.database.execute("INSERT INTO scorecard_resources (seq, kind, id, document) VALUES (100, 'run', 'imported', '{}')")
+        store.database.rowsWrittenElsewhere()
+        XCTAssertEqual(try record(store, run: "r", 1).seq, 101)
+        try store.database.execute("INSERT INTO scorecard_resources (seq, kind, id, document) VALUES (102, 'run', 'unannounced', '{}')")
+        XCTAssertEqual(try record(store, run: "r", 2).seq, 103)
+        XCTAssertEqual(first.seq, 2, "after the run made for it")
+    }
+
     func testDeletingAParentDeletesWhatBelongsToItHoweverDeep() throws {
         let store = try store()
         let kept = try record(store, run: "kept", 0)
@@ -105,6 +150,45 @@ final class ResourceStoreTests: XCTestCase {
                 .count, 0)
         XCTAssertEqual(try store.find(kind: "record", id: stored.id)?.document["q"], .string(hostile))
         XCTAssertEqual(try store.find(kind: "record", parentId: hostile, key: hostile)?.id, stored.id)
+    }
+
+    /// A resource table made with AUTOINCREMENT (before scorecard-v2-004) is rebuilt in place:
+    /// its rows, indexes and foreign key as they were, its counter carried over, the trigger
+    /// that keeps it added, and nothing left in `sqlite_sequence`.
+    func testAnAutoincrementTableIsRebuiltWithItsRowsAndItsCounter() throws {
+        let database = try SQLiteDatabase(path: ":memory:")
+        let before = ScorecardV2Migrations.all.filter { $0.name != "scorecard-v2-004-resources-own-sequence" }
+        XCTAssertEqual(before.count, ScorecardV2Migrations.all.count - 1)
+        try MigrationRunner.migrate(database, with: before)
+        try database.execute(
+            """
+            INSERT INTO scorecard_resources (kind, id, document) VALUES ('run', 'r', '{}');
+            INSERT INTO scorecard_resources (kind, id, parent_kind, parent_id, key, document)
+                VALUES ('record', '2', 'run', 'r', NULL, '{"i":0}'), ('record', '3', 'run', 'r', 'k', '{"i":1}'),
+                       ('record', '4', 'run', 'r', NULL, '{"i":2}');
+            DELETE FROM scorecard_resources WHERE seq = 4;
+            """)
+        let rows =
+            "SELECT group_concat(seq || kind || id || ifnull(parent_id, '-') || ifnull(key, '-') || document, ';') FROM scorecard_resources"
+        let stored = try text(database, rows)
+        try MigrationRunner.migrate(database, with: ScorecardV2Migrations.all)
+        XCTAssertEqual(try text(database, rows), stored)
+        let schema = try text(database, "SELECT sql FROM sqlite_master WHERE name = 'scorecard_resources'") ?? ""
+        XCTAssertFalse(schema.contains("AUTOINCREMENT"), schema)
+        XCTAssertTrue(schema.contains(#"REFERENCES "scorecard_resources"(kind, id) ON DELETE CASCADE"#), schema)
+        XCTAssertEqual(
+            try text(
+                database,
+                """
+                SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master
+                WHERE tbl_name = 'scorecard_resources' AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY name)
+                """),
+            "scorecard_resources_by_key scorecard_resources_by_kind scorecard_resources_by_parent scorecard_resources_keeps_its_sequence")
+        XCTAssertEqual(try database.statement("SELECT COUNT(*) FROM sqlite_sequence WHERE name = 'scorecard_resources'").scalarInt(), 0)
+        let store = ResourceStore(database: database, table: ScorecardV2Migrations.resourceTable)
+        XCTAssertEqual(try store.insert(kind: "record", id: nil, parent: ("run", "r"), document: [:]).id, "5")
+        XCTAssertThrowsError(try store.insert(kind: "record", id: nil, parent: ("run", "nobody"), document: [:]))
+        XCTAssertEqual(try store.find(kind: "record", parentId: "r", key: "k")?.id, "3")
     }
 
     /// A database written before the resource layer keeps its records, their ids and tags.

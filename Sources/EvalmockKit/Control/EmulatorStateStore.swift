@@ -185,6 +185,7 @@ struct EmulatorStateStore {
 
     private func insert(_ rows: [JSONValue], into table: String, of apiName: String, replacing: Bool = false) throws {
         let columns = try columnNames(table)
+        database.rowsWrittenElsewhere()
         for (index, row) in rows.enumerated() {
             guard let object = row.objectValue else { throw SnapshotError("\(apiName).\(table)[\(index)] must be an object") }
             var names: [String] = []

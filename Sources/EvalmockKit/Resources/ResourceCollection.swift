@@ -270,7 +270,18 @@ public final class ResourceCollection {
     public func create(_ kind: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {
         var draft = draft(context, of: kind)
         let stored = try store.database.transaction { () throws -> ResourceStore.Stored in
-            if let parent = kind.parent { try requireParent(parent, id: context.pathParameter(parent.parameter)) }
+            if let parent = kind.parent {
+                // Without a hook (which may read the parent), the insert itself is the parent's
+                // existence check: the table's foreign key refuses a missing parent, and the
+                // statement changes nothing then. A separate look-up first cost 3 % of a
+                // Scorecard record create, for a parent that is nearly always there.
+                if kind.hooks.willCreate == nil {
+                    do {
+                        return try insert(draft, as: kind)
+                    } catch let error as SQLiteError where error.code == ResourceStore.missingParent {}
+                }
+                try requireParent(parent, id: context.pathParameter(parent.parameter))
+            }
             try kind.hooks.willCreate?(&draft)
             return try insert(draft, as: kind)
         }

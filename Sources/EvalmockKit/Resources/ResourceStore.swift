@@ -10,7 +10,11 @@
 /// that belongs to it, however deep (`ON DELETE CASCADE`), in resets and imports too.
 ///
 /// Ids of `.sequence` kinds are the row's `seq`, so they are never reused after a delete and
-/// keep counting upwards after a reset (AUTOINCREMENT keeps its counter in `sqlite_sequence`).
+/// keep counting upwards after a reset: a trigger records the highest `seq` ever deleted in
+/// `evalmock_sequences`, in the deleting transaction, and the next `seq` is one above both
+/// that and the table's highest. The store keeps the next `seq` in memory between inserts
+/// (see `takeSeq`); SQLite's AUTOINCREMENT, which the table had first, rewrote its counter
+/// row in `sqlite_sequence` with every insert.
 public final class ResourceStore {
     public let database: SQLiteDatabase
     public let table: String
@@ -50,6 +54,9 @@ public final class ResourceStore {
     private let existsSQL: HeldStatement
     private let findSQL: HeldStatement
     private let updateSQL: HeldStatement
+    private let nextSeqSQL: HeldStatement
+    /// The `seq` the next insert takes, and the database's `generation` it was read in.
+    private var nextSeq: (value: Int64, generation: Int)?
 
     public init(database: SQLiteDatabase, table: String) {
         precondition(table.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "a table name from code")
@@ -58,15 +65,20 @@ public final class ResourceStore {
         insertSQL = HeldStatement(
             """
             INSERT INTO \(table) (seq, kind, id, parent_kind, parent_id, key, document)
-            SELECT n, ?1, COALESCE(?2, CAST(n AS TEXT)), ?3, ?4, ?5, ?6
-            FROM (SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '\(table)'), 0) + 1 AS n)
+            VALUES (?7, ?1, COALESCE(?2, CAST(?7 AS TEXT)), ?3, ?4, ?5, ?6)
+            """)
+        nextSeqSQL = HeldStatement(
+            """
+            SELECT max(COALESCE((SELECT max(seq) FROM \(table)), 0),
+                       COALESCE((SELECT seq FROM evalmock_sequences WHERE name = '\(table)'), 0)) + 1
             """)
         existsSQL = HeldStatement("SELECT 1 FROM \(table) WHERE kind = ?1 AND id = ?2")
         findSQL = HeldStatement("SELECT seq, kind, id, parent_id, key, document FROM \(table) WHERE kind = ?1 AND id = ?2")
         updateSQL = HeldStatement("UPDATE \(table) SET document = ?1 WHERE kind = ?2 AND id = ?3")
     }
 
-    /// The migration that creates an API's resource table.
+    /// The migration that first created an API's resource table, as databases have applied
+    /// it; `ownSequenceMigration` rebuilds the table as it is now.
     public static func migration(name: String, table: String) -> Migration {
         Migration(
             name: name,
@@ -88,10 +100,56 @@ public final class ResourceStore {
                 """)
     }
 
+    /// A new API's resource table as it is now: the two steps the first APIs' tables went
+    /// through, `migration` under `name` and `ownSequenceMigration` under `name-own-sequence`.
+    public static func migrations(name: String, table: String) -> [Migration] {
+        [migration(name: name, table: table), ownSequenceMigration(name: name + "-own-sequence", table: table)]
+    }
+
+    /// The migration that rebuilds a resource table without AUTOINCREMENT (see the type's
+    /// comment): same columns, rows and indexes, the counter carried over from
+    /// `sqlite_sequence` into `evalmock_sequences`, and the trigger that keeps it. Foreign keys
+    /// are checked at its commit, as rows are copied in `seq` order and a parent may have a
+    /// higher `seq` than its children (records moved in by scorecard-v2-003 kept their ids).
+    public static func ownSequenceMigration(name: String, table: String) -> Migration {
+        Migration(
+            name: name,
+            sql: """
+                PRAGMA defer_foreign_keys = ON;
+                CREATE TABLE IF NOT EXISTS evalmock_sequences (name TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO evalmock_sequences (name, seq) SELECT name, seq FROM sqlite_sequence WHERE name = '\(table)';
+                CREATE TABLE \(table)_rebuilt (
+                    seq INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    parent_kind TEXT,
+                    parent_id TEXT,
+                    key TEXT,
+                    document TEXT NOT NULL,
+                    UNIQUE (kind, id),
+                    FOREIGN KEY (parent_kind, parent_id) REFERENCES \(table)_rebuilt(kind, id) ON DELETE CASCADE
+                );
+                INSERT INTO \(table)_rebuilt (seq, kind, id, parent_kind, parent_id, key, document)
+                    SELECT seq, kind, id, parent_kind, parent_id, key, document FROM \(table) ORDER BY seq;
+                DROP TABLE \(table);
+                ALTER TABLE \(table)_rebuilt RENAME TO \(table);
+                CREATE INDEX \(table)_by_kind ON \(table)(kind, seq);
+                CREATE INDEX \(table)_by_parent ON \(table)(parent_kind, parent_id, kind, seq);
+                CREATE UNIQUE INDEX \(table)_by_key ON \(table)(kind, parent_id, key) WHERE key IS NOT NULL;
+                CREATE TRIGGER \(table)_keeps_its_sequence AFTER DELETE ON \(table) BEGIN
+                    INSERT INTO evalmock_sequences (name, seq) VALUES ('\(table)', OLD.seq)
+                    ON CONFLICT (name) DO UPDATE SET seq = max(seq, excluded.seq);
+                END;
+                """)
+    }
+
     // MARK: - Writing
 
-    /// Stores a new resource. A nil `id` takes the row's `seq` (the `.sequence` scheme), read
-    /// from the AUTOINCREMENT counter in the same statement.
+    /// The error code of an insert whose parent is not stored (SQLITE_CONSTRAINT_FOREIGNKEY):
+    /// the foreign key is checked when the statement ends, which then changes nothing.
+    public static let missingParent: Int32 = 787
+
+    /// Stores a new resource. A nil `id` takes the row's `seq` (the `.sequence` scheme).
     @discardableResult
     public func insert(
         kind: String, id: String?, parent: (kind: String, id: String)?, key: String? = nil,
@@ -99,21 +157,28 @@ public final class ResourceStore {
     ) throws -> Stored {
         do {
             return try insertOnce(kind: kind, id: id, parent: parent, key: key, document: document)
+        } catch let error as SQLiteError where error.code == 1555 {  // SQLITE_CONSTRAINT_PRIMARYKEY
+            // Rows were written beside the store without the database's generation moving:
+            // read the next `seq` again. (Not expected; a collision must not lose the create.)
+            nextSeq = nil
+            return try insertOnce(kind: kind, id: id, parent: parent, key: key, document: document)
         } catch let error as SQLiteError where id == nil && error.code == 2067 {  // SQLITE_CONSTRAINT_UNIQUE
             // The next sequence id was given explicitly before (a run made on first use, a
             // --lenient placeholder named by a client): skip past every such id and retry.
-            var skipped = false
-            while try exists(kind: kind, id: String(try nextSequence())) {
-                try database.statement("UPDATE sqlite_sequence SET seq = seq + 1 WHERE name = '\(table)'").execute()
-                skipped = true
-            }
-            guard skipped else { throw error }
+            var seq = try takeSeq()
+            guard try exists(kind: kind, id: String(seq)) else { throw error }
+            repeat { seq += 1 } while try exists(kind: kind, id: String(seq))
+            nextSeq = (seq, database.generation)
             return try insertOnce(kind: kind, id: id, parent: parent, key: key, document: document)
         }
     }
 
-    private func nextSequence() throws -> Int64 {
-        (try database.statement("SELECT seq FROM sqlite_sequence WHERE name = '\(table)'").scalarInt() ?? 0) + 1
+    /// The `seq` of the next insert: kept in memory while the database's `generation` stays
+    /// (nothing rolled back, no rows written beside the store), else read from the table and
+    /// the highest deleted `seq`.
+    private func takeSeq() throws -> Int64 {
+        if let nextSeq, nextSeq.generation == database.generation { return nextSeq.value }
+        return try database.statement(nextSeqSQL).scalarInt() ?? 1
     }
 
     private func insertOnce(
@@ -121,12 +186,13 @@ public final class ResourceStore {
         document: JSONValue.JSONObject
     ) throws -> Stored {
         let text = JSONWriter.encode(.object(document))
+        let seq = try takeSeq()
         try database.statement(insertSQL).execute([
             .text(kind), id.map(SQLiteValue.text) ?? .null,
             parent.map { .text($0.kind) } ?? .null, parent.map { .text($0.id) } ?? .null,
-            key.map(SQLiteValue.text) ?? .null, .utf8Text(text),
+            key.map(SQLiteValue.text) ?? .null, .utf8Text(text), .integer(seq),
         ])
-        let seq = database.lastInsertRowID
+        nextSeq = (seq + 1, database.generation)
         return Stored(seq: seq, kind: kind, id: id ?? String(seq), parentId: parent?.id, key: key, document: document, documentText: text)
     }
 

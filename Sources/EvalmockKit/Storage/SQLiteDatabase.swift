@@ -97,6 +97,7 @@ public final class SQLiteDatabase {
             try statement(commit).execute()
         } catch {
             try? statement("ROLLBACK").execute()
+            generation &+= 1
             throw error
         }
     }
@@ -115,6 +116,7 @@ public final class SQLiteDatabase {
             return result
         } catch {
             try? statement("ROLLBACK").execute()
+            generation &+= 1
             throw error
         }
     }
@@ -153,9 +155,19 @@ public final class SQLiteDatabase {
         } catch {
             try? statement("ROLLBACK TO request").execute()
             try? statement("RELEASE request").execute()
+            generation &+= 1
             throw error
         }
     }
+
+    /// Moves whenever rows may have changed without the stores knowing: a rollback (which
+    /// undoes inserts a store counted) or rows written by other code (`rowsWrittenElsewhere`).
+    /// State a store derives from its table and keeps between requests (a resource table's
+    /// next `seq`) is read again when it moves.
+    public private(set) var generation = 0
+
+    /// For code that writes a store's table itself (an import, fixtures).
+    public func rowsWrittenElsewhere() { generation &+= 1 }
 
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(connection) }
     public var changes: Int { Int(sqlite3_changes(connection)) }
