@@ -54,7 +54,8 @@ enum ScorecardRuns {
                 name: "record", label: "Record", schema: "Record", idParameter: "recordId", ids: .sequence,
                 parent: .init(kind: "run", parameter: "runId", member: "runId", createdOnFirstUse: runMadeOnFirstUse),
                 operations: .init(create: "createRecord", delete: "deleteRecord"),
-                hooks: ResourceHooks(willCreate: { draft in draft.key = draft.document["otelLinkId"]?.stringValue })))
+                hooks: ResourceHooks(
+                    willCreate: { draft in draft.key = draft.document["otelLinkId"]?.stringValue }, willCreateReadsStore: false)))
         try resources.declare(
             ResourceKind(
                 name: "recordTag", label: "Tag", schema: "RecordTag", idParameter: "text", ids: .sequence,

@@ -108,6 +108,9 @@ public struct ResourceDraft {
 public struct ResourceHooks {
     /// Before a new resource is stored: server-owned members, derived members, references.
     public var willCreate: ((inout ResourceDraft) throws -> Void)?
+    /// False when `willCreate` reads nothing stored (it only rewrites the draft): a create may
+    /// then run it before its parent is known to be stored (see `ResourceCollection.create`).
+    public var willCreateReadsStore: Bool
     /// Before an updated resource is stored (the draft holds the merged members).
     public var willUpdate: ((inout ResourceDraft) throws -> Void)?
     /// Members computed whenever a resource is answered (counts of what belongs to it).
@@ -117,11 +120,13 @@ public struct ResourceHooks {
 
     public init(
         willCreate: ((inout ResourceDraft) throws -> Void)? = nil,
+        willCreateReadsStore: Bool = true,
         willUpdate: ((inout ResourceDraft) throws -> Void)? = nil,
         render: ((inout JSONValue.JSONObject, ResourceStore.Stored, ResourceCollection) throws -> Void)? = nil,
         listFilters: ((OperationContext) throws -> [ResourceStore.Filter])? = nil
     ) {
         self.willCreate = willCreate
+        self.willCreateReadsStore = willCreateReadsStore
         self.willUpdate = willUpdate
         self.render = render
         self.listFilters = listFilters
