@@ -15,19 +15,24 @@ public struct AuthorizationHeader: Sendable {
 
     /// The `Authorization` field of `headers`, parsed.
     init?(_ headers: HTTPHeaders) {
-        guard let header = headers["Authorization"] else { return nil }
-        // As `split(separator: " ", maxSplits: 1)` splits it, over the bytes (splitting the
-        // Characters cost more than the rest of authentication): leading spaces skipped, the
-        // scheme up to the next space, the credential whatever follows that space, if anything.
-        let bytes = header.utf8
+        guard var header = headers["Authorization"], let (scheme, credential) = header.withUTF8(Self.split) else { return nil }
+        self.scheme = scheme
+        self.credential = credential
+    }
+
+    /// As `split(separator: " ", maxSplits: 1)` splits it, over the bytes (splitting the
+    /// Characters cost more than the rest of authentication): leading spaces skipped, the
+    /// scheme up to the next space, the credential whatever follows that space, if anything.
+    private static func split(_ bytes: UnsafeBufferPointer<UInt8>) -> (scheme: String, credential: String)? {
         let space = UInt8(ascii: " ")
         guard let schemeStart = bytes.firstIndex(where: { $0 != space }),
-            let schemeEnd = bytes[schemeStart...].firstIndex(of: space)
+            let schemeEnd = bytes[schemeStart...].firstIndex(of: space), schemeEnd + 1 < bytes.count
         else { return nil }
-        let rest = bytes[bytes.index(after: schemeEnd)...]
-        guard !rest.isEmpty else { return nil }
-        let rawScheme = Substring(bytes[schemeStart..<schemeEnd])
+        // Cut at spaces, which are single bytes: both parts are whole UTF-8.
+        let rawScheme = String(decoding: UnsafeBufferPointer(rebasing: bytes[schemeStart..<schemeEnd]), as: UTF8.self)
+        let credential = String(decoding: UnsafeBufferPointer(rebasing: bytes[(schemeEnd + 1)...]), as: UTF8.self)
         // The two schemes clients send, in any case, without building a lower-cased copy.
+        let scheme: String
         if rawScheme.caseInsensitiveEquals("bearer") {
             scheme = "bearer"
         } else if rawScheme.caseInsensitiveEquals("basic") {
@@ -35,9 +40,9 @@ public struct AuthorizationHeader: Sendable {
         } else {
             scheme =
                 rawScheme.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
-                ? rawScheme.lowercased() : String(rawScheme)
+                ? rawScheme.lowercased() : rawScheme
         }
-        credential = String(Substring(rest)).trimmingWhitespace()
+        return (scheme, credential.trimmingWhitespace())
     }
 
     /// The token of `Authorization: Bearer <token>`, if that is what the request carries.
