@@ -17,6 +17,29 @@ final class JSONParserTests: XCTestCase {
         XCTAssertEqual(JSONWriter.encodeString(value), #""q\"\\/\u0008\u000c\n\r\t\u0000😀""#)
     }
 
+    /// The writer's word-at-a-time look for bytes to escape finds exactly the bytes a byte-by-byte
+    /// look finds, wherever they sit in a word and whatever is around them (bytes just above and
+    /// below each special one, and bytes past 0x7f, where the word tricks could borrow).
+    func testEscapeDetectionMatchesTheByteByByteRule() {
+        func slow(_ bytes: [UInt8]) -> Bool { bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c } }
+        let interesting: [UInt8] = [0x00, 0x01, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff, 0x61]
+        var generator = SystemRandomNumberGenerator()
+        for length in 0...24 {
+            for _ in 0..<400 {
+                let bytes = (0..<length).map { _ in interesting.randomElement(using: &generator)! }
+                XCTAssertEqual(bytes.withUnsafeBufferPointer(JSONWriter.needsEscaping), slow(bytes), "\(bytes)")
+            }
+            for special: UInt8 in [0x00, 0x1f, 0x22, 0x5c] {
+                for position in 0..<length {
+                    var bytes = [UInt8](repeating: 0x61, count: length)
+                    bytes[position] = special
+                    XCTAssertTrue(bytes.withUnsafeBufferPointer(JSONWriter.needsEscaping), "\(bytes)")
+                }
+            }
+        }
+        XCTAssertFalse(Array("ak_bench plain text, utf-8 é 日本".utf8).withUnsafeBufferPointer(JSONWriter.needsEscaping))
+    }
+
     func testDuplicateKeysKeepFirstPositionAndLastValue() throws {
         let value = try JSONParser.parse(#"{"a":1,"b":2,"a":3}"#)
         XCTAssertEqual(JSONWriter.encodeString(value), #"{"a":3,"b":2}"#)

@@ -56,4 +56,17 @@ final class RouterTests: XCTestCase {
         }
         XCTAssertEqual(parameters, ["runId": "9"])
     }
+
+    /// A leading slash starts no segment and one trailing slash is ignored; `/` alone is one
+    /// empty segment, and an empty segment in between is kept (it matches no parameter).
+    func testSplittingPaths() {
+        XCTAssertEqual(PathTemplate.split(""), [])
+        XCTAssertEqual(PathTemplate.split("/"), [""])
+        XCTAssertEqual(PathTemplate.split("//"), [""])
+        XCTAssertEqual(PathTemplate.split("a"), ["a"])
+        XCTAssertEqual(PathTemplate.split("a/"), ["a"])
+        XCTAssertEqual(PathTemplate.split("/a//"), ["a", ""])
+        XCTAssertEqual(PathTemplate.split("/api/v2/runs/7/records"), ["api", "v2", "runs", "7", "records"])
+        XCTAssertEqual(PathTemplate.split("/runs//records"), ["runs", "", "records"])
+    }
 }

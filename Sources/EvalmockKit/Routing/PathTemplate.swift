@@ -29,19 +29,21 @@ public struct PathTemplate: Sendable, Equatable, CustomStringConvertible {
     /// Characters (grapheme breaking per byte) was most of a route match's cost.
     static func split(_ path: String) -> [String] {
         var path = path
-        var parts = path.withUTF8 { bytes -> [String] in
+        return path.withUTF8 { bytes -> [String] in
+            guard !bytes.isEmpty else { return [] }
             var parts: [String] = []
             parts.reserveCapacity(8)
-            var start = 0
-            for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "/") {
+            // A leading slash starts no segment: skipped here rather than removed afterwards.
+            var start = bytes[0] == UInt8(ascii: "/") ? 1 : 0
+            for index in start..<bytes.count where bytes[index] == UInt8(ascii: "/") {
                 parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
                 start = index + 1
             }
-            parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+            // An empty last segment (a trailing slash) dropped, unless it is the only one (`/`).
+            if start < bytes.count || parts.isEmpty {
+                parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+            }
             return parts
         }
-        if parts.first == "" { parts.removeFirst() }
-        if parts.count > 1, parts.last == "" { parts.removeLast() }
-        return parts
     }
 }

@@ -14,8 +14,28 @@ public struct Router<Target> {
     private final class Node {
         var literals: [String: Node] = [:]
         var parameter: Node?
-        /// By method; with the template's parameter names, in path order.
-        var targets: [String: (target: Target, parameterNames: [String])] = [:]
+        /// One per method, in the order added. A list, not a dictionary: a path has a few
+        /// methods, and comparing the method with each cost less than hashing it.
+        var endpoints: [Endpoint] = []
+
+        func endpoint(_ method: String) -> Endpoint? {
+            for endpoint in endpoints where endpoint.method == method { return endpoint }
+            return nil
+        }
+    }
+
+    /// A method's target, with the template's parameter names in path order. A class: a match
+    /// hands it on without copying the target and the names.
+    private final class Endpoint {
+        let method: String
+        let target: Target
+        let parameterNames: [String]
+
+        init(method: String, target: Target, parameterNames: [String]) {
+            self.method = method
+            self.target = target
+            self.parameterNames = parameterNames
+        }
     }
 
     private let root = Node()
@@ -48,30 +68,42 @@ public struct Router<Target> {
             if case .parameter(let name) = segment { return name }
             return nil
         }
-        node.targets[method.uppercased()] = (target, parameterNames)
+        let endpoint = Endpoint(method: method.uppercased(), target: target, parameterNames: parameterNames)
+        if let index = node.endpoints.firstIndex(where: { $0.method == endpoint.method }) {
+            node.endpoints[index] = endpoint
+        } else {
+            node.endpoints.append(endpoint)
+        }
     }
 
     public func match(method: String, path: String) -> Match {
         var segments = PathTemplate.split(path)
-        // In place, and only where there is an escape (rarely): no second array per request.
-        for index in segments.indices where segments[index].utf8.contains(UInt8(ascii: "%")) {
-            segments[index] = PercentDecoding.decode(segments[index]) ?? segments[index]
+        // In place, and only where there is an escape (rarely): no second array per request, and
+        // one look over the path rather than one per segment.
+        if Self.hasEscape(path) {
+            for index in segments.indices where segments[index].utf8.contains(UInt8(ascii: "%")) {
+                segments[index] = PercentDecoding.decode(segments[index]) ?? segments[index]
+            }
         }
         var parameterValues: [String] = []
         guard let node = find(root, segments[...], &parameterValues) else { return .notFound }
         // The transport's names are upper-case already; only another caller's need converting.
         let method = method.utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) ? method.uppercased() : method
-        guard let (target, names) = node.targets[method] ?? (method == "HEAD" ? node.targets["GET"] : nil) else {
-            return .methodNotAllowed(allowed: node.targets.keys.sorted())
+        guard let endpoint = node.endpoint(method) ?? (method == "HEAD" ? node.endpoint("GET") : nil) else {
+            return .methodNotAllowed(allowed: node.endpoints.map(\.method).sorted())
         }
         var parameters: [String: String] = [:]
-        for (name, value) in zip(names, parameterValues) { parameters[name] = value }
-        return .found(target, parameters: parameters)
+        for (name, value) in zip(endpoint.parameterNames, parameterValues) { parameters[name] = value }
+        return .found(endpoint.target, parameters: parameters)
+    }
+
+    private static func hasEscape(_ path: String) -> Bool {
+        path.utf8.withContiguousStorageIfAvailable { $0.contains(UInt8(ascii: "%")) } ?? path.utf8.contains(UInt8(ascii: "%"))
     }
 
     /// Depth-first search preferring literal children; collects parameter values on the way.
     private func find(_ node: Node, _ segments: ArraySlice<String>, _ values: inout [String]) -> Node? {
-        guard let segment = segments.first else { return node.targets.isEmpty ? nil : node }
+        guard let segment = segments.first else { return node.endpoints.isEmpty ? nil : node }
         let rest = segments.dropFirst()
         if let literal = node.literals[segment], let found = find(literal, rest, &values) {
             return found

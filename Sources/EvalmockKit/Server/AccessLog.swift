@@ -7,8 +7,8 @@ import Foundation
 ///     {"ts":"…","level":"info","msg":"request","method":"POST","ms":0.42,"path":"/api/v2/runs/1/records","status":201}
 ///
 /// Written directly rather than through swift-log (a metadata dictionary and a key sort per
-/// request), and buffered: the transport flushes it once per event-loop iteration, the server
-/// once more when it stops.
+/// request), and buffered: each line is written straight into the output's buffer, which the
+/// transport flushes once per event-loop iteration, the server once more when it stops.
 public struct AccessLog: Sendable {
     public let isEnabled: Bool
     private let format: LogFormat
@@ -25,29 +25,30 @@ public struct AccessLog: Sendable {
         guard isEnabled else { return }
         let ms = FixedPointText.text(milliseconds, digits: 2)
         let statusText = status.map(String.init) ?? "dropped"
-        var line: [UInt8] = []
-        line.reserveCapacity(96 + path.utf8.count)
-        switch format {
-        case .text:
-            Self.append(Timestamp.nowISO8601(), to: &line)
-            Self.append(" info request method=", to: &line)
-            Self.append(method, to: &line)
-            Self.append(" ms=", to: &line)
-            Self.append(ms, to: &line)
-            Self.append(" path=", to: &line)
-            Self.append(path, to: &line)
-            Self.append(" status=", to: &line)
-            Self.append(statusText, to: &line)
-        case .json:
-            JSONWriter.writeObject(
-                [
-                    ("ts", .string(Timestamp.nowISO8601())), ("level", .string("info")), ("msg", .string("request")),
-                    ("method", .string(method)), ("ms", .number(JSONNumber(lexeme: ms))), ("path", .string(path)),
-                    ("status", status.map { .number(JSONNumber($0)) } ?? .string(statusText)),
-                ], into: &line)
+        let format = format
+        let timestamp = Timestamp.nowISO8601()
+        output.buffer { line in
+            switch format {
+            case .text:
+                Self.append(timestamp, to: &line)
+                Self.append(" info request method=", to: &line)
+                Self.append(method, to: &line)
+                Self.append(" ms=", to: &line)
+                Self.append(ms, to: &line)
+                Self.append(" path=", to: &line)
+                Self.append(path, to: &line)
+                Self.append(" status=", to: &line)
+                Self.append(statusText, to: &line)
+            case .json:
+                JSONWriter.writeObject(
+                    [
+                        ("ts", .string(timestamp)), ("level", .string("info")), ("msg", .string("request")),
+                        ("method", .string(method)), ("ms", .number(JSONNumber(lexeme: ms))), ("path", .string(path)),
+                        ("status", status.map { .number(JSONNumber($0)) } ?? .string(statusText)),
+                    ], into: &line)
+            }
+            line.append(UInt8(ascii: "\n"))
         }
-        line.append(UInt8(ascii: "\n"))
-        output.buffer(line)
     }
 
     public func flush() { output.flush() }

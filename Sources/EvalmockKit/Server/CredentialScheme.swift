@@ -39,7 +39,7 @@ public enum CredentialScheme: Sendable, Equatable {
             return AuthorizationHeader.bearerToken(request)
         case .basic:
             // What FastAPI's HTTPBasic reads: base64 of `user:password`, else no credential.
-            guard let header = AuthorizationHeader(request), header.scheme == "basic",
+            guard let header = request.authorization, header.scheme == "basic",
                 let data = Data(base64Encoded: header.credential), let decoded = String(data: data, encoding: .utf8),
                 let colon = decoded.firstIndex(of: ":")
             else { return nil }
@@ -52,6 +52,11 @@ extension Array where Element == CredentialScheme {
     /// The credential of the first scheme the request uses, as a service trying its schemes
     /// in turn accepts the first one present.
     public func credential(in request: HTTPRequest) -> String? {
-        lazy.compactMap { $0.credential(in: request) }.first
+        // A loop rather than `lazy.compactMap { … }.first`, which reads the first credential
+        // twice (once to find it, once to return it).
+        for scheme in self {
+            if let credential = scheme.credential(in: request) { return credential }
+        }
+        return nil
     }
 }

@@ -32,8 +32,14 @@ public final class LogOutput: @unchecked Sendable {
 
     /// Keeps `line` (which ends in a newline) for the next `flush()`.
     public func buffer(_ line: [UInt8]) {
+        buffer { $0.append(contentsOf: line) }
+    }
+
+    /// Keeps the line `writeLine` appends (ending it in a newline) for the next `flush()`: written
+    /// straight into the buffer, with no array of its own to fill and copy.
+    public func buffer(_ writeLine: (inout [UInt8]) -> Void) {
         lock.withLock {
-            pending.append(contentsOf: line)
+            writeLine(&pending)
             if pending.count >= Self.bufferLimit { writePending() }
         }
     }

@@ -36,23 +36,30 @@ public struct HTTPHeaders: Sendable, Sequence {
     }
 }
 
-extension String {
-    func caseInsensitiveEquals(_ other: String) -> Bool {
+extension StringProtocol {
+    /// Equal but for the case of ASCII letters (header names and auth schemes are ASCII tokens).
+    func caseInsensitiveEquals(_ other: some StringProtocol) -> Bool {
         let a = utf8
         let b = other.utf8
         guard a.count == b.count else { return false }
-        // Index by index rather than `zip`, whose iterator was most of a header look-up.
-        var i = a.startIndex
+        // Over the two strings' contiguous UTF-8 where they have it (native strings do): indexing
+        // the UTF-8 views checked each index and cost most of a header look-up.
+        let compared = a.withContiguousStorageIfAvailable { x in
+            b.withContiguousStorageIfAvailable { y in Self.asciiCaseInsensitiveEquals(x, y) }
+        }
+        if let compared = compared, let equal = compared { return equal }
+        return Self.asciiCaseInsensitiveEquals(a, b)
+    }
+
+    private static func asciiCaseInsensitiveEquals<A: Collection<UInt8>, B: Collection<UInt8>>(_ a: A, _ b: B) -> Bool {
         var j = b.startIndex
-        while i != a.endIndex {
-            let x = a[i]
+        for x in a {
             let y = b[j]
             if x != y {
                 let lx = x >= 65 && x <= 90 ? x + 32 : x
                 let ly = y >= 65 && y <= 90 ? y + 32 : y
                 if lx != ly { return false }
             }
-            a.formIndex(after: &i)
             b.formIndex(after: &j)
         }
         return true

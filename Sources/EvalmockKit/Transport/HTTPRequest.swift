@@ -5,7 +5,12 @@ public struct HTTPRequest: Sendable {
     /// The path exactly as sent (still percent-encoded); the router decodes each segment.
     public var path: String
     public var rawQuery: String?
-    public var headers: HTTPHeaders
+    public var headers: HTTPHeaders {
+        didSet { authorization = AuthorizationHeader(headers) }
+    }
+    /// The `Authorization` field of `headers`, parsed once for the auth step and every later
+    /// reader of the caller's credential.
+    public private(set) var authorization: AuthorizationHeader?
     public var body: [UInt8]
     /// A limit the transport found exceeded before the request reached the pipeline (the
     /// connection limit); the pipeline answers it in the API's dialect.
@@ -16,6 +21,7 @@ public struct HTTPRequest: Sendable {
         self.path = path
         self.rawQuery = rawQuery
         self.headers = headers
+        self.authorization = AuthorizationHeader(headers)
         self.body = body
     }
 
