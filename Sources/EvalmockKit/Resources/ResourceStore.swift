@@ -80,24 +80,7 @@ public final class ResourceStore {
     /// The migration that first created an API's resource table, as databases have applied
     /// it; `ownSequenceMigration` rebuilds the table as it is now.
     public static func migration(name: String, table: String) -> Migration {
-        Migration(
-            name: name,
-            sql: """
-                CREATE TABLE \(table) (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    kind TEXT NOT NULL,
-                    id TEXT NOT NULL,
-                    parent_kind TEXT,
-                    parent_id TEXT,
-                    key TEXT,
-                    document TEXT NOT NULL,
-                    UNIQUE (kind, id),
-                    FOREIGN KEY (parent_kind, parent_id) REFERENCES \(table)(kind, id) ON DELETE CASCADE
-                );
-                CREATE INDEX \(table)_by_kind ON \(table)(kind, seq);
-                CREATE INDEX \(table)_by_parent ON \(table)(parent_kind, parent_id, kind, seq);
-                CREATE UNIQUE INDEX \(table)_by_key ON \(table)(kind, parent_id, key) WHERE key IS NOT NULL;
-                """)
+        Migration(name: name, sql: definition(table, sequence: "AUTOINCREMENT") + indexes(table))
     }
 
     /// A new API's resource table as it is now: the two steps the first APIs' tables went
@@ -118,29 +101,44 @@ public final class ResourceStore {
                 PRAGMA defer_foreign_keys = ON;
                 CREATE TABLE IF NOT EXISTS evalmock_sequences (name TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
                 INSERT INTO evalmock_sequences (name, seq) SELECT name, seq FROM sqlite_sequence WHERE name = '\(table)';
-                CREATE TABLE \(table)_rebuilt (
-                    seq INTEGER PRIMARY KEY,
-                    kind TEXT NOT NULL,
-                    id TEXT NOT NULL,
-                    parent_kind TEXT,
-                    parent_id TEXT,
-                    key TEXT,
-                    document TEXT NOT NULL,
-                    UNIQUE (kind, id),
-                    FOREIGN KEY (parent_kind, parent_id) REFERENCES \(table)_rebuilt(kind, id) ON DELETE CASCADE
-                );
+                \(definition(table + "_rebuilt", sequence: ""))
                 INSERT INTO \(table)_rebuilt (seq, kind, id, parent_kind, parent_id, key, document)
                     SELECT seq, kind, id, parent_kind, parent_id, key, document FROM \(table) ORDER BY seq;
                 DROP TABLE \(table);
                 ALTER TABLE \(table)_rebuilt RENAME TO \(table);
-                CREATE INDEX \(table)_by_kind ON \(table)(kind, seq);
-                CREATE INDEX \(table)_by_parent ON \(table)(parent_kind, parent_id, kind, seq);
-                CREATE UNIQUE INDEX \(table)_by_key ON \(table)(kind, parent_id, key) WHERE key IS NOT NULL;
+                \(indexes(table))
                 CREATE TRIGGER \(table)_keeps_its_sequence AFTER DELETE ON \(table) BEGIN
                     INSERT INTO evalmock_sequences (name, seq) VALUES ('\(table)', OLD.seq)
                     ON CONFLICT (name) DO UPDATE SET seq = max(seq, excluded.seq);
                 END;
                 """)
+    }
+
+    /// The table's columns and constraints; its foreign key names the table itself.
+    private static func definition(_ name: String, sequence: String) -> String {
+        """
+        CREATE TABLE \(name) (
+            seq INTEGER PRIMARY KEY \(sequence),
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            parent_kind TEXT,
+            parent_id TEXT,
+            key TEXT,
+            document TEXT NOT NULL,
+            UNIQUE (kind, id),
+            FOREIGN KEY (parent_kind, parent_id) REFERENCES \(name)(kind, id) ON DELETE CASCADE
+        );
+
+        """
+    }
+
+    private static func indexes(_ table: String) -> String {
+        """
+        CREATE INDEX \(table)_by_kind ON \(table)(kind, seq);
+        CREATE INDEX \(table)_by_parent ON \(table)(parent_kind, parent_id, kind, seq);
+        CREATE UNIQUE INDEX \(table)_by_key ON \(table)(kind, parent_id, key) WHERE key IS NOT NULL;
+
+        """
     }
 
     // MARK: - Writing
