@@ -168,7 +168,7 @@ enum ScaleGPDatasets {
         return .json(
             200,
             try PageNumberPaging().list(
-                resources.store, kind: "testCaseVersion", parent: nil, filters: filters, order: .oldestFirst,
+                resources.store, kind: "testCaseVersion", parent: .anyParent, filters: filters, order: .oldestFirst,
                 context: context
             ) { .object($0.document) })
     }

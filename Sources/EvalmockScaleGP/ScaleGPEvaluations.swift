@@ -77,7 +77,7 @@ enum ScaleGPEvaluations {
             let num = versionNumber(evaluation.document["evaluation_dataset_version_num"])
         {
             progress.total = try resources.store.page(
-                kind: "testCaseVersion", parent: nil, offset: 0, limit: 0,
+                kind: "testCaseVersion", parent: .anyParent, offset: 0, limit: 0,
                 filters: [.member("evaluation_dataset_id", equals: dataset), .key(num)]
             ).total
         }

@@ -45,6 +45,6 @@ enum ScaleGPMigrations {
                 """),
         // The v4 resources around an evaluation (`ScaleGPResources`), in the resource layer's table.
         ResourceStore.migration(name: "scale-gp-003-resources", table: ScaleGPResources.table),
-        ResourceStore.ownSequenceMigration(name: "scale-gp-004-resources-own-sequence", table: ScaleGPResources.table),
+        ResourceStore.rebuildMigration(name: "scale-gp-004-resources-rebuilt", table: ScaleGPResources.table),
     ]
 }

@@ -172,7 +172,7 @@ enum ScorecardRuns {
         let request = try paging.request(context)
         let tags = context.input.query["tags"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let page = try resources.store.page(
-            kind: "record", parent: ("run", runId), from: request.from, limit: request.limit,
+            kind: "record", parent: .parent(kind: "run", id: runId), from: request.from, limit: request.limit,
             childKeys: ("recordTag", tags))
         let data: [JSONValue] = try page.resources.map { record in
             var object = try resources.render(record)

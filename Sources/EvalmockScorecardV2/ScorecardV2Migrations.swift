@@ -62,6 +62,6 @@ enum ScorecardV2Migrations {
                 DROP TABLE scorecard_records;
                 DROP TABLE scorecard_runs;
                 """),
-        ResourceStore.ownSequenceMigration(name: "scorecard-v2-004-resources-own-sequence", table: resourceTable),
+        ResourceStore.rebuildMigration(name: "scorecard-v2-004-resources-rebuilt", table: resourceTable),
     ]
 }

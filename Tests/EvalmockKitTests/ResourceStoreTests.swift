@@ -38,7 +38,7 @@ final class ResourceStoreTests: XCTestCase {
         var from: Int64 = 0
         var seen: [JSONValue] = []
         while true {
-            let page = try store.page(kind: "record", parent: ("run", "r"), from: from, limit: 3)
+            let page = try store.page(kind: "record", parent: .parent(kind: "run", id: "r"), from: from, limit: 3)
             seen += page.resources.map { $0.document["i"]! }
             XCTAssertEqual(page.total, 7)
             guard let next = page.next else { break }
@@ -53,7 +53,7 @@ final class ResourceStoreTests: XCTestCase {
         var from: Int64 = 0
         var seen: [JSONValue] = []
         while true {
-            let page = try store.page(kind: "record", parent: ("run", "r"), from: from, limit: 3, order: .newestFirst)
+            let page = try store.page(kind: "record", parent: .parent(kind: "run", id: "r"), from: from, limit: 3, order: .newestFirst)
             seen += page.resources.map { $0.document["i"]! }
             if from == 0 { _ = try record(store, run: "r", 100) }
             guard let next = page.next else { break }
@@ -110,6 +110,24 @@ final class ResourceStoreTests: XCTestCase {
         XCTAssertEqual(first.seq, 2, "after the run made for it")
     }
 
+    /// A list names a top-level kind's resources (stored without a parent), one parent's, or
+    /// every parent's, each in creation order.
+    func testAListNamesTopLevelResourcesOneParentsOrEveryParents() throws {
+        let store = try store()
+        let a = try record(store, run: "a", 0)
+        let b = try record(store, run: "b", 1)
+        let a2 = try record(store, run: "a", 2)
+        let topLevel = try store.page(kind: "run", parent: .none, offset: 0, limit: 10)
+        XCTAssertEqual(topLevel.resources.map(\.id), ["a", "b"])
+        XCTAssertEqual(topLevel.total, 2)
+        XCTAssertEqual(try store.page(kind: "record", parent: .none, offset: 0, limit: 10).total, 0)
+        XCTAssertEqual(
+            try store.page(kind: "record", parent: .parent(kind: "run", id: "a"), offset: 0, limit: 10).resources.map(\.id), [a.id, a2.id])
+        let every = try store.page(kind: "record", parent: .anyParent, offset: 1, limit: 10, order: .newestFirst)
+        XCTAssertEqual(every.resources.map(\.id), [b.id, a.id])
+        XCTAssertEqual(every.total, 3)
+    }
+
     func testDeletingAParentDeletesWhatBelongsToItHoweverDeep() throws {
         let store = try store()
         let kept = try record(store, run: "kept", 0)
@@ -135,7 +153,8 @@ final class ResourceStoreTests: XCTestCase {
         for (record, keys) in zip(records, [["a"], ["a", "b"], ["b"]]) {
             for key in keys { try store.insert(kind: "recordTag", id: nil, parent: ("record", record.id), key: key, document: [:]) }
         }
-        let both = try store.page(kind: "record", parent: ("run", "r"), from: 0, limit: 10, childKeys: ("recordTag", ["b", "a", "a"]))
+        let both = try store.page(
+            kind: "record", parent: .parent(kind: "run", id: "r"), from: 0, limit: 10, childKeys: ("recordTag", ["b", "a", "a"]))
         XCTAssertEqual(both.resources.map(\.id), [records[1].id])
         XCTAssertEqual(both.total, 1)
     }
@@ -146,18 +165,20 @@ final class ResourceStoreTests: XCTestCase {
         try store.insert(kind: "run", id: hostile, parent: nil, document: [:])
         let stored = try store.insert(kind: "record", id: nil, parent: ("run", hostile), key: hostile, document: ["q": .string(hostile)])
         XCTAssertEqual(
-            try store.page(kind: "record", parent: ("run", hostile), from: 0, limit: 10, childKeys: ("recordTag", [hostile])).resources
+            try store.page(
+                kind: "record", parent: .parent(kind: "run", id: hostile), from: 0, limit: 10, childKeys: ("recordTag", [hostile])
+            ).resources
                 .count, 0)
         XCTAssertEqual(try store.find(kind: "record", id: stored.id)?.document["q"], .string(hostile))
         XCTAssertEqual(try store.find(kind: "record", parentId: hostile, key: hostile)?.id, stored.id)
     }
 
     /// A resource table made with AUTOINCREMENT (before scorecard-v2-004) is rebuilt in place:
-    /// its rows, indexes and foreign key as they were, its counter carried over, the trigger
+    /// its rows and foreign key as they were, its indexes but `(kind, seq)`, its counter carried over, the trigger
     /// that keeps it added, and nothing left in `sqlite_sequence`.
     func testAnAutoincrementTableIsRebuiltWithItsRowsAndItsCounter() throws {
         let database = try SQLiteDatabase(path: ":memory:")
-        let before = ScorecardV2Migrations.all.filter { $0.name != "scorecard-v2-004-resources-own-sequence" }
+        let before = ScorecardV2Migrations.all.filter { $0.name != "scorecard-v2-004-resources-rebuilt" }
         XCTAssertEqual(before.count, ScorecardV2Migrations.all.count - 1)
         try MigrationRunner.migrate(database, with: before)
         try database.execute(
@@ -183,7 +204,7 @@ final class ResourceStoreTests: XCTestCase {
                 SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master
                 WHERE tbl_name = 'scorecard_resources' AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY name)
                 """),
-            "scorecard_resources_by_key scorecard_resources_by_kind scorecard_resources_by_parent scorecard_resources_keeps_its_sequence")
+            "scorecard_resources_by_key scorecard_resources_by_parent scorecard_resources_keeps_its_sequence")
         XCTAssertEqual(try database.statement("SELECT COUNT(*) FROM sqlite_sequence WHERE name = 'scorecard_resources'").scalarInt(), 0)
         let store = ResourceStore(database: database, table: ScorecardV2Migrations.resourceTable)
         XCTAssertEqual(try store.insert(kind: "record", id: nil, parent: ("run", "r"), document: [:]).id, "5")

@@ -30,7 +30,7 @@ public struct PageNumberPaging: ResourcePaging {
     }
 
     public func list(
-        _ store: ResourceStore, kind: String, parent: (kind: String, id: String)?, filters: [ResourceStore.Filter],
+        _ store: ResourceStore, kind: String, parent: ResourceStore.Owner, filters: [ResourceStore.Filter],
         order: ResourceStore.Order, context: OperationContext, render: (ResourceStore.Stored) throws -> JSONValue
     ) throws -> JSONValue {
         let request = try request(context)

@@ -292,11 +292,11 @@ public final class ResourceCollection {
     }
 
     func list(_ kind: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {
-        var parent: (kind: String, id: String)?
+        var parent = ResourceStore.Owner.none
         if let declared = kind.parent {
             let id = context.pathParameter(declared.parameter)
             _ = try resolve(declared.kind, id: id)
-            parent = (declared.kind, id)
+            parent = .parent(kind: declared.kind, id: id)
         }
         let filters = try kind.hooks.listFilters?(context) ?? []
         return .json(

@@ -6,14 +6,14 @@ public protocol ResourcePaging {
     /// One page of `kind` (under `parent`, narrowed by `filters`) for a list request, in the
     /// API's envelope; `render` answers one resource.
     func list(
-        _ store: ResourceStore, kind: String, parent: (kind: String, id: String)?, filters: [ResourceStore.Filter],
+        _ store: ResourceStore, kind: String, parent: ResourceStore.Owner, filters: [ResourceStore.Filter],
         order: ResourceStore.Order, context: OperationContext, render: (ResourceStore.Stored) throws -> JSONValue
     ) throws -> JSONValue
 }
 
 extension CursorPaging: ResourcePaging {
     public func list(
-        _ store: ResourceStore, kind: String, parent: (kind: String, id: String)?, filters: [ResourceStore.Filter],
+        _ store: ResourceStore, kind: String, parent: ResourceStore.Owner, filters: [ResourceStore.Filter],
         order: ResourceStore.Order, context: OperationContext, render: (ResourceStore.Stored) throws -> JSONValue
     ) throws -> JSONValue {
         let request = try request(context)

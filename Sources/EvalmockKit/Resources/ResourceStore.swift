@@ -78,23 +78,26 @@ public final class ResourceStore {
     }
 
     /// The migration that first created an API's resource table, as databases have applied
-    /// it; `ownSequenceMigration` rebuilds the table as it is now.
+    /// it; `rebuildMigration` rebuilds the table as it is now.
     public static func migration(name: String, table: String) -> Migration {
-        Migration(name: name, sql: definition(table, sequence: "AUTOINCREMENT") + indexes(table))
+        Migration(
+            name: name,
+            sql: definition(table, sequence: "AUTOINCREMENT") + "CREATE INDEX \(table)_by_kind ON \(table)(kind, seq);\n" + indexes(table))
     }
 
     /// A new API's resource table as it is now: the two steps the first APIs' tables went
-    /// through, `migration` under `name` and `ownSequenceMigration` under `name-own-sequence`.
+    /// through, `migration` under `name` and `rebuildMigration` under `name-rebuilt`.
     public static func migrations(name: String, table: String) -> [Migration] {
-        [migration(name: name, table: table), ownSequenceMigration(name: name + "-own-sequence", table: table)]
+        [migration(name: name, table: table), rebuildMigration(name: name + "-rebuilt", table: table)]
     }
 
     /// The migration that rebuilds a resource table without AUTOINCREMENT (see the type's
-    /// comment): same columns, rows and indexes, the counter carried over from
-    /// `sqlite_sequence` into `evalmock_sequences`, and the trigger that keeps it. Foreign keys
+    /// comment) and without the `(kind, seq)` index (see `Owner`): same columns, rows and
+    /// other indexes, the counter carried over from `sqlite_sequence` into
+    /// `evalmock_sequences`, and the trigger that keeps it. Foreign keys
     /// are checked at its commit, as rows are copied in `seq` order and a parent may have a
     /// higher `seq` than its children (records moved in by scorecard-v2-003 kept their ids).
-    public static func ownSequenceMigration(name: String, table: String) -> Migration {
+    public static func rebuildMigration(name: String, table: String) -> Migration {
         Migration(
             name: name,
             sql: """
@@ -132,9 +135,10 @@ public final class ResourceStore {
         """
     }
 
+    /// The parent index finds (and orders) a parent's children and, by `parent_kind IS NULL`,
+    /// a top-level kind's resources; the tables' first version also had `(kind, seq)`.
     private static func indexes(_ table: String) -> String {
         """
-        CREATE INDEX \(table)_by_kind ON \(table)(kind, seq);
         CREATE INDEX \(table)_by_parent ON \(table)(parent_kind, parent_id, kind, seq);
         CREATE UNIQUE INDEX \(table)_by_key ON \(table)(kind, parent_id, key) WHERE key IS NOT NULL;
 
@@ -274,6 +278,17 @@ public final class ResourceStore {
         }
     }
 
+    /// The resources of a kind that a list names.
+    public enum Owner {
+        /// Those stored without a parent: a top-level kind's.
+        case none
+        /// Those that belong to one resource.
+        case parent(kind: String, id: String)
+        /// Those of every parent. No index orders a kind across parents (a kind index cost
+        /// every insert 3 % of a Scorecard record create), so a page of them is sorted.
+        case anyParent
+    }
+
     /// The order a list is answered in: creation order, or the newest first.
     public enum Order {
         case oldestFirst
@@ -283,7 +298,7 @@ public final class ResourceStore {
     /// `childKeys` keeps the resources that have a child of that kind with each of the keys
     /// (Scorecard's records carrying every tag asked for).
     public func page(
-        kind: String, parent: (kind: String, id: String)?, from: Int64, limit: Int, order: Order = .oldestFirst,
+        kind: String, parent: Owner, from: Int64, limit: Int, order: Order = .oldestFirst,
         childKeys: (kind: String, keys: [String])? = nil, filters: [Filter] = []
     ) throws -> Page {
         // ?1 kind, ?2 and ?3 the parent, then the child kind and keys; the page's own bounds
@@ -345,7 +360,7 @@ public final class ResourceStore {
     /// One page of a kind by position (page-number paging): `limit` resources in creation
     /// order after the first `offset`, and how many there are in all.
     public func page(
-        kind: String, parent: (kind: String, id: String)?, offset: Int64, limit: Int,
+        kind: String, parent: Owner, offset: Int64, limit: Int,
         filters: [Filter] = [], order: Order = .oldestFirst
     ) throws -> (resources: [Stored], total: Int) {
         var (filter, bindings) = Self.selection(kind: kind, parent: parent)
@@ -360,13 +375,16 @@ public final class ResourceStore {
         return (resources, total)
     }
 
-    /// The `WHERE` of a list of one kind, under a parent or not: `?1` the kind, `?2` and `?3`
-    /// the parent, so both paging styles add their own parameters after these.
-    private static func selection(kind: String, parent: (kind: String, id: String)?) -> (String, [SQLiteValue]) {
-        (
-            parent == nil ? "kind = ?1 AND ?2 IS NULL AND ?3 IS NULL" : "kind = ?1 AND parent_kind = ?2 AND parent_id = ?3",
-            [.text(kind), parent.map { .text($0.kind) } ?? .null, parent.map { .text($0.id) } ?? .null]
-        )
+    /// The `WHERE` of a list of one kind, of an owner: `?1` the kind, `?2` and `?3` the parent,
+    /// so both paging styles add their own parameters after these. Lists of a top-level kind
+    /// and of a parent's children are found (and ordered) by the parent index.
+    private static func selection(kind: String, parent: Owner) -> (String, [SQLiteValue]) {
+        switch parent {
+        case .none: ("parent_kind IS NULL AND parent_id IS NULL AND kind = ?1 AND ?2 IS NULL AND ?3 IS NULL", [.text(kind), .null, .null])
+        case .parent(let parentKind, let id):
+            ("parent_kind = ?2 AND parent_id = ?3 AND kind = ?1", [.text(kind), .text(parentKind), .text(id)])
+        case .anyParent: ("kind = ?1 AND ?2 IS NULL AND ?3 IS NULL", [.text(kind), .null, .null])
+        }
     }
 
     /// Resources per kind, for the health inventory.
