@@ -46,6 +46,50 @@ final class GroupCommitTests: XCTestCase {
         XCTAssertEqual(values, [1, 3])
     }
 
+    /// A single-row insert without a savepoint (`singleStatement`, a resource create) that
+    /// fails on a constraint changes nothing, in a table with indexes and a foreign key: the
+    /// group commits the rest, and the table and its indexes agree.
+    func testAFailingSingleStatementLeavesTheGroupAsItWas() throws {
+        let writer = try SQLiteDatabase(path: path)
+        try MigrationRunner.migrate(writer, with: ResourceStore.migrations(name: "t-001", table: "t"))
+        writer.groupsCommits = true
+        let store = ResourceStore(database: writer, table: "t")
+        let gate = GroupCommitGate(database: writer)
+        _ = try writer.singleStatement { try store.insert(kind: "run", id: "r", parent: nil, document: [:]) }
+        _ = try writer.singleStatement { try store.insert(kind: "record", id: nil, parent: ("run", "r"), key: "k", document: [:]) }
+        for failing in [
+            { try store.insert(kind: "record", id: nil, parent: ("run", "nobody"), document: [:]) },
+            { try store.insert(kind: "record", id: nil, parent: ("run", "r"), key: "k", document: [:]) },
+            { try store.insert(kind: "run", id: "r", parent: nil, document: [:]) },
+        ] as [() throws -> ResourceStore.Stored] {
+            XCTAssertThrowsError(try writer.singleStatement(failing))
+        }
+        let last = try writer.singleStatement { try store.insert(kind: "record", id: nil, parent: ("run", "r"), document: [:]) }
+        XCTAssertTrue(gate.releaseHeldReplies())
+
+        let reader = try SQLiteDatabase(path: path)
+        var rows: [String] = []
+        try reader.statement("SELECT seq || ' ' || kind || ' ' || id FROM t ORDER BY seq").query { rows.append($0.text(0) ?? "") }
+        XCTAssertEqual(rows, ["1 run r", "2 record 2", "3 record 3"])
+        XCTAssertEqual(last.id, "3", "failed inserts took no id")
+        var integrity: [String] = []
+        try reader.statement("PRAGMA integrity_check").query { integrity.append($0.text(0) ?? "") }
+        XCTAssertEqual(integrity, ["ok"])
+    }
+
+    /// When SQLite has rolled the group's transaction back by itself (as after a full disk),
+    /// the commit fails, so the held replies become errors instead of acknowledging lost writes.
+    func testAGroupRolledBackBySQLiteIsNotAcknowledged() throws {
+        let writer = try SQLiteDatabase(path: path)
+        try writer.execute("CREATE TABLE t (v INTEGER NOT NULL)")
+        writer.groupsCommits = true
+        try writer.transaction { try writer.statement("INSERT INTO t VALUES (1)").execute() }
+        try writer.execute("ROLLBACK")  // what SQLite does by itself after some errors
+        XCTAssertThrowsError(try writer.commitGroup())
+        XCTAssertFalse(writer.hasOpenGroup)
+        XCTAssertEqual(try count(writer), 0)
+    }
+
     func testRepliesAreHeldUntilTheirWritesAreCommittedOverHTTP() throws {
         let server = try TestServer(databasePath: path)
         defer { server.stop() }

@@ -93,6 +93,13 @@ public final class SQLiteDatabase {
     public func commitGroup() throws(SQLiteError) {
         guard hasOpenGroup else { return }
         hasOpenGroup = false
+        // SQLite rolls a transaction back by itself after some errors (a full disk, an I/O
+        // error): the group's writes are gone, and what ran after them committed alone.
+        if sqlite3_get_autocommit(connection) != 0 {
+            generation &+= 1
+            throw SQLiteError(
+                code: SQLITE_ABORT, message: "the group transaction was rolled back by SQLite after an error", context: "COMMIT")
+        }
         do {
             try statement(commit).execute()
         } catch {
@@ -136,6 +143,20 @@ public final class SQLiteDatabase {
         groupsCommits = false
         defer { groupsCommits = true }
         return try transaction(body)
+    }
+
+    /// Runs `body`, which writes with one statement at most (a single-row INSERT), without a
+    /// savepoint of its own: a statement is atomic by itself, so a failing body leaves nothing
+    /// to undo. In group commit it joins the open group; otherwise it is `transaction`. A
+    /// request's savepoint journals each page it changes that the group changed before it,
+    /// which cost 7 % of a Scorecard record create.
+    public func singleStatement<T>(_ body: () throws -> T) throws -> T {
+        guard groupsCommits else { return try transaction(body) }
+        if !hasOpenGroup {
+            try statement(begin).execute()
+            hasOpenGroup = true
+        }
+        return try body()
     }
 
     private func inGroup<T>(_ body: () throws -> T) throws -> T {
