@@ -23,16 +23,23 @@ enum WeaveRefs {
         }
     }
 
+    /// `text` after `prefix`, split at slashes (empty parts kept), over its UTF-8: splitting
+    /// its Characters cost a score create more than its SQLite writes.
+    static func parts(_ text: String, after prefix: String, maxSplits: Int = .max) -> [String] {
+        text.utf8.dropFirst(prefix.utf8.count).split(separator: UInt8(ascii: "/"), maxSplits: maxSplits, omittingEmptySubsequences: false)
+            .map { String(Substring($0)) }
+    }
+
     static func checkRequestString(_ text: String) throws(WeaveTraceServerError) {
         if text.hasPrefix(externalPrefix) {
             // `entity/project/tail` split at most twice: fewer than three parts is malformed.
-            if text.dropFirst(externalPrefix.count).split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false).count != 3 {
+            if parts(text, after: externalPrefix, maxSplits: 2).count != 3 {
                 throw .invalidRequest("Invalid URI: \(text)")
             }
         } else if text.hasPrefix(internalPrefix) {
             // The real server accepts internal refs only to projects it can verify; a client
             // never sees internal project ids, so evalmock has none to accept.
-            if text.dropFirst(internalPrefix.count).split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false).count < 2 {
+            if parts(text, after: internalPrefix, maxSplits: 2).count < 2 {
                 throw .invalidRequest("Invalid internal ref format: missing project_id or kind.")
             }
             throw .invalidRequest("Encountered unexpected internal ref format.")
@@ -97,7 +104,7 @@ struct WeaveRef: Equatable {
     /// (`InvalidInternalRef`) are unregistered: 500.
     static func parse(_ uri: String) throws(WeaveTraceServerError) -> WeaveRef {
         guard uri.hasPrefix(WeaveRefs.externalPrefix) else { throw .unregistered }
-        let parts = uri.dropFirst(WeaveRefs.externalPrefix.count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let parts = WeaveRefs.parts(uri, after: WeaveRefs.externalPrefix)
         guard parts.count >= 3 else { throw .unregistered }
         let projectId = parts[0] + "/" + parts[1]
         let kind = parts[2]
@@ -108,7 +115,9 @@ struct WeaveRef: Equatable {
             return WeaveRef(projectId: projectId, kind: kind, name: first, version: nil, extra: [])
         case "object", "op":
             guard let nameAndVersion = remaining.first else { throw .unregistered }
-            let pieces = nameAndVersion.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            let pieces = nameAndVersion.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).map {
+                String(Substring($0))
+            }
             if pieces.count < 2 { throw .invalidRequest("not enough values to unpack (expected 2, got \(pieces.count))") }
             if pieces.count > 2 { throw .invalidRequest("too many values to unpack (expected 2)") }
             var extra = Array(remaining.dropFirst())

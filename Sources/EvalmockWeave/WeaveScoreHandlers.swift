@@ -38,7 +38,7 @@ struct WeaveScoreHandlers {
         // The server then files feedback on the prediction's call ref, whose id may not hold a
         // slash (InvalidInternalRef, unregistered: 500). It has written the score call by then;
         // evalmock stores nothing for a request it fails.
-        if predictionId.contains("/") { throw WeaveTraceServerError.unregistered }
+        if predictionId.utf8.contains(UInt8(ascii: "/")) { throw WeaveTraceServerError.unregistered }
 
         let now = WeaveTimestamp.now()
         let value = request.body["value"] ?? .null
