@@ -57,8 +57,8 @@ final class RequestJournal {
         let size: Int
 
         init(
-            namespace: String, api: String?, request: HTTPRequest, response: HTTPResponse?, durationMilliseconds: Double,
-            forcedBy: String?
+            namespace: String, api: String?, request: borrowing HTTPRequest, response: HTTPResponse?,
+            durationMilliseconds: Double, forcedBy: String?
         ) {
             self.namespace = namespace
             self.api = api
@@ -69,7 +69,7 @@ final class RequestJournal {
             requestBody = Self.kept(request.body)
             status = response?.status
             responseHeaders = response?.headers ?? HTTPHeaders()
-            responseBody = response.map { Self.kept($0.body) } ?? []
+            responseBody = Self.kept(response?.body ?? [])
             self.durationMilliseconds = durationMilliseconds
             self.forcedBy = forcedBy
             size = requestBody.count + responseBody.count + 512
