@@ -31,15 +31,53 @@ final class RequestJournal {
     /// Entries of this size or more (bodies as kept, plus the allowance) are not buffered.
     static let writeThroughBytes = 32 * 1024
 
-    struct Entry {
-        var namespace: String
-        var api: String?
-        var request: HTTPRequest
+    /// A class, and immutable: the buffer holds an entry until it is written or evicted, and
+    /// each copy of it as a struct (the request and response it held, every field of both)
+    /// retained and released a dozen references.
+    ///
+    /// Only the part of a body the journal keeps is held: a 16 MiB batch must not stay in
+    /// memory until the journal is written.
+    final class Entry {
+        let namespace: String
+        let api: String?
+        let method: String
+        let path: String
+        let rawQuery: String?
+        let requestHeaders: HTTPHeaders
+        let requestBody: [UInt8]
         /// nil when the connection was dropped on purpose.
-        var response: HTTPResponse?
-        var durationMilliseconds: Double
+        let status: Int?
+        let responseHeaders: HTTPHeaders
+        let responseBody: [UInt8]
+        let durationMilliseconds: Double
         /// `prefer` or `rule <id>` when a test forced the answer.
-        var forcedBy: String?
+        let forcedBy: String?
+        /// The bodies as kept, plus a fixed allowance: what the entry counts against
+        /// `bufferByteLimit` and `writeThroughBytes`.
+        let size: Int
+
+        init(
+            namespace: String, api: String?, request: borrowing HTTPRequest, response: HTTPResponse?,
+            durationMilliseconds: Double, forcedBy: String?
+        ) {
+            self.namespace = namespace
+            self.api = api
+            method = request.method
+            path = request.path
+            rawQuery = request.rawQuery
+            requestHeaders = request.headers
+            requestBody = Self.kept(request.body)
+            status = response?.status
+            responseHeaders = response?.headers ?? HTTPHeaders()
+            responseBody = Self.kept(response?.body ?? [])
+            self.durationMilliseconds = durationMilliseconds
+            self.forcedBy = forcedBy
+            size = requestBody.count + responseBody.count + 512
+        }
+
+        private static func kept(_ body: [UInt8]) -> [UInt8] {
+            body.count > bodyLimit ? Array(body.prefix(bodyLimit)) : body
+        }
     }
 
     struct Filter {
@@ -74,14 +112,8 @@ final class RequestJournal {
 
     func record(_ entry: Entry) throws {
         guard limit > 0 else { return }
-        // Only the part of a body the journal keeps is held: a 16 MiB batch must not stay in
-        // memory until the journal is written.
-        var entry = entry
-        if entry.request.body.count > Self.bodyLimit { entry.request.body = Array(entry.request.body.prefix(Self.bodyLimit)) }
-        if let body = entry.response?.body, body.count > Self.bodyLimit { entry.response?.body = Array(body.prefix(Self.bodyLimit)) }
         newestId += 1
-        let size = Self.size(entry)
-        if size >= Self.writeThroughBytes {
+        if entry.size >= Self.writeThroughBytes {
             let id = newestId
             try database.transaction {
                 try insert(entry, id: id, at: Timestamp.nowISO8601())
@@ -89,17 +121,13 @@ final class RequestJournal {
             }
         } else {
             pending.append((newestId, Timestamp.instant(), entry))
-            pendingBytes += size
+            pendingBytes += entry.size
         }
         while let oldest = pending.first, oldest.id <= newestId - Int64(limit) {
             pending.removeFirst()
-            pendingBytes -= Self.size(oldest.entry)
+            pendingBytes -= oldest.entry.size
         }
         if pendingBytes > Self.bufferByteLimit { try flush() }
-    }
-
-    private static func size(_ entry: Entry) -> Int {
-        min(entry.request.body.count, bodyLimit) + min(entry.response?.body.count ?? 0, bodyLimit) + 512
     }
 
     /// Commits the buffered entries and drops those beyond the limit.
@@ -129,11 +157,11 @@ final class RequestJournal {
             """
         ).execute([
             .integer(id), .text(at), .text(entry.namespace), entry.api.map(SQLiteValue.text) ?? .null,
-            .text(entry.request.method), .text(entry.request.path), entry.request.rawQuery.map(SQLiteValue.text) ?? .null,
-            .text(JSONWriter.encodeString(redaction.headers(entry.request.headers))), Self.bodyText(entry.request.body),
-            entry.response.map { .integer(Int64($0.status)) } ?? .null,
-            entry.response.map { .text(JSONWriter.encodeString(redaction.headers($0.headers))) } ?? .null,
-            entry.response.map { Self.bodyText($0.body) } ?? .null,
+            .text(entry.method), .text(entry.path), entry.rawQuery.map(SQLiteValue.text) ?? .null,
+            .text(JSONWriter.encodeString(redaction.headers(entry.requestHeaders))), Self.bodyText(entry.requestBody),
+            entry.status.map { .integer(Int64($0)) } ?? .null,
+            entry.status == nil ? .null : .text(JSONWriter.encodeString(redaction.headers(entry.responseHeaders))),
+            entry.status == nil ? .null : Self.bodyText(entry.responseBody),
             .double(entry.durationMilliseconds), entry.forcedBy.map(SQLiteValue.text) ?? .null,
         ])
     }

@@ -89,14 +89,15 @@ public enum JSONWriter {
 
     public static func writeString(_ string: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        // Most strings need no escaping: copy them in one go.
-        var text = string
-        let copied = text.withUTF8 { bytes -> Bool in
+        // Most strings need no escaping: copy them in one go. Read in place, which a native
+        // string always allows, rather than through `withUTF8` on a mutable copy (a retain and
+        // a release per string).
+        let copied = string.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
             guard !needsEscaping(bytes) else { return false }
             out.append(contentsOf: bytes)
             return true
         }
-        if copied {
+        if copied == true {
             out.append(UInt8(ascii: "\""))
             return
         }

@@ -14,7 +14,10 @@ public final class ResourceKind {
     }
 
     /// The resource this kind belongs to, e.g. a testset's project.
-    public struct Parent {
+    ///
+    /// A class, and immutable: a create reads its kind's parent several times, and each copy
+    /// of it as a struct retained its strings and members.
+    public final class Parent {
         /// The parent's kind.
         public let kind: String
         /// The path parameter of the collection operations that names the parent (`projectId`).

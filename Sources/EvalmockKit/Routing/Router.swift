@@ -86,7 +86,7 @@ public struct Router<Target> {
             }
         }
         var parameterValues: [String] = []
-        guard let node = find(root, segments[...], &parameterValues) else { return .notFound }
+        guard let node = find(root, segments, from: 0, &parameterValues) else { return .notFound }
         // The transport's names are upper-case already; only another caller's need converting.
         let method = method.utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) ? method.uppercased() : method
         guard let endpoint = node.endpoint(method) ?? (method == "HEAD" ? node.endpoint("GET") : nil) else {
@@ -102,15 +102,17 @@ public struct Router<Target> {
     }
 
     /// Depth-first search preferring literal children; collects parameter values on the way.
-    private func find(_ node: Node, _ segments: ArraySlice<String>, _ values: inout [String]) -> Node? {
-        guard let segment = segments.first else { return node.endpoints.isEmpty ? nil : node }
-        let rest = segments.dropFirst()
-        if let literal = node.literals[segment], let found = find(literal, rest, &values) {
+    /// The segments from `index` on are left to match: one array handed down by position, where
+    /// a slice per level retained and released the array's storage.
+    private func find(_ node: Node, _ segments: [String], from index: Int, _ values: inout [String]) -> Node? {
+        guard index < segments.count else { return node.endpoints.isEmpty ? nil : node }
+        let segment = segments[index]
+        if let literal = node.literals[segment], let found = find(literal, segments, from: index + 1, &values) {
             return found
         }
         if let parameter = node.parameter, !segment.isEmpty {
             values.append(segment)
-            if let found = find(parameter, rest, &values) { return found }
+            if let found = find(parameter, segments, from: index + 1, &values) { return found }
             values.removeLast()
         }
         return nil

@@ -23,20 +23,36 @@ public struct OperationDefinition: @unchecked Sendable {
     }
 
     /// What validation needs of an operation, compiled from the document.
-    public struct Rules {
-        public var pathParameters: [ParameterRule] = []
-        public var queryParameters: [ParameterRule] = []
-        public var body: BodyRule?
+    ///
+    /// A class, and immutable: every request reads its operation's rules several times, and
+    /// each read of them as a struct retained and released every collection they hold.
+    public final class Rules {
+        public let pathParameters: [ParameterRule]
+        public let queryParameters: [ParameterRule]
+        public let body: BodyRule?
         /// Response schemas by status code (`"201"`, `"default"`), for `application/json`.
-        public var responseSchemas: [String: CompiledSchema] = [:]
+        public let responseSchemas: [String: CompiledSchema]
         /// The statuses whose answer is JSON lines, each line checked against `responseSchemas`.
-        public var jsonLinesResponses: Set<String> = []
+        public let jsonLinesResponses: Set<String>
         /// The statuses whose answer is raw bytes, with the media type the document gives them
         /// (`application/octet-stream`).
-        public var rawResponses: [String: String] = [:]
+        public let rawResponses: [String: String]
         /// The lowest 2xx status among `responseSchemas` (201 for most creates), else 200:
         /// what a success answers. Set once the rules are compiled, not looked up per request.
-        public internal(set) var successStatus = 200
+        public let successStatus: Int
+
+        init(
+            pathParameters: [ParameterRule] = [], queryParameters: [ParameterRule] = [], body: BodyRule? = nil,
+            responseSchemas: [String: CompiledSchema] = [:], jsonLinesResponses: Set<String> = [], rawResponses: [String: String] = [:]
+        ) {
+            self.pathParameters = pathParameters
+            self.queryParameters = queryParameters
+            self.body = body
+            self.responseSchemas = responseSchemas
+            self.jsonLinesResponses = jsonLinesResponses
+            self.rawResponses = rawResponses
+            successStatus = responseSchemas.keys.compactMap(Int.init).filter { (200..<300).contains($0) }.min() ?? 200
+        }
     }
 
     public let operationId: String
@@ -97,7 +113,6 @@ final class LazyRules: @unchecked Sendable {
         var rules = OperationDefinition.Rules()
         do {
             rules = try compile!()
-            rules.successStatus = rules.responseSchemas.keys.compactMap(Int.init).filter { (200..<300).contains($0) }.min() ?? 200
         } catch {
             failure = String(describing: error)
         }

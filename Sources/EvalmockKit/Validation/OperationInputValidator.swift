@@ -30,7 +30,7 @@ public struct OperationInputValidator: Sendable {
         OperationInput, ValidationFailure
     > {
         var issues: [ValidationIssue] = []
-        // Once: each of the operation's accessors takes the rules' lock and copies them.
+        // Once: each of the operation's accessors takes the rules' lock.
         let rules = operation.rules.value
 
         for rule in rules.pathParameters {
