@@ -156,6 +156,9 @@ public struct OperationInputValidator: Sendable {
     /// FastAPI's test: `application/json` or `application/*+json`, parameters ignored.
     static func declaresOtherThanJSON(_ contentType: String?) -> Bool {
         guard let contentType, !contentType.isEmpty else { return false }
+        // Nearly every request says exactly this: answered without the Character split, trim
+        // and lower-casing below, which cost 10k instructions a request.
+        if contentType.utf8.elementsEqual("application/json".utf8) { return false }
         let mediaType = String(contentType.split(separator: ";", maxSplits: 1).first ?? "").trimmingWhitespace().lowercased()
         guard mediaType.hasPrefix("application/") else { return true }
         let subtype = mediaType.dropFirst("application/".count)
