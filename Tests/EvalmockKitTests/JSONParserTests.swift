@@ -45,6 +45,20 @@ final class JSONParserTests: XCTestCase {
         XCTAssertEqual(JSONWriter.encodeString(value), #"{"a":3,"b":2}"#)
     }
 
+    /// In an object of more than sixteen members (past OrderedDictionary's unhashed size) a
+    /// repeated key keeps the first position and the last value too.
+    func testDuplicateKeysInLargeObjectsKeepFirstPositionAndLastValue() throws {
+        var members = (0..<20).map { (key: "k\($0)", value: $0) }
+        members.insert((key: "k3", value: 100), at: 10)  // repeated before the sixteenth member
+        members.append((key: "k3", value: 101))  // and after it
+        members.append((key: "k17", value: 102))
+        let text = "{" + members.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
+        var expected = JSONValue.JSONObject()
+        for member in members { expected[member.key] = .number(JSONNumber(member.value)) }
+        XCTAssertEqual(try JSONParser.parse(text), .object(expected))
+        XCTAssertEqual(try JSONParser.parse(text).objectValue?.keys.elements, (0..<20).map { "k\($0)" })
+    }
+
     func testRejectsMalformedInputWithPosition() {
         let cases: [(String, JSONParseError.Reason)] = [
             ("{\"a\":", .unexpectedEnd),
