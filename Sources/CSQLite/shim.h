@@ -8,9 +8,10 @@
  * Memory statistics (on by default) take a global mutex around every allocation SQLite makes;
  * evalmock reads none of them.
  *
- * Statement journals stay in memory. Every request is a savepoint of the group transaction
- * (group commit), and a savepoint keeps the pages it changes in a statement journal, which by
- * default spills to a temporary file past 64 KiB: a request changing more than 16 pages (a
+ * Statement journals stay in memory. Requests that write are savepoints of the group
+ * transaction (group commit; all but creates that are a single INSERT), and a savepoint keeps
+ * the pages it changes in a statement journal, which by default spills to a temporary file
+ * past 64 KiB: a request changing more than 16 pages (a
  * Weave score writes a call and a feedback row, two tables and five indexes) then wrote each
  * of them to disk again. The journal is emptied when the request's savepoint is released, so
  * it holds no more than one request's pages. */
