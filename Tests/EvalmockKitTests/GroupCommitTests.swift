@@ -77,6 +77,29 @@ final class GroupCommitTests: XCTestCase {
         XCTAssertEqual(integrity, ["ok"])
     }
 
+    /// Another connection's inserts and deletes (an `evalmock import` beside a running
+    /// server) between two groups: the next group reads the next `seq` again, so an id that
+    /// connection gave and deleted is not given again.
+    func testTheNextSeqIsReadAgainInEachWriteTransaction() throws {
+        let server = try SQLiteDatabase(path: path)
+        try MigrationRunner.migrate(server, with: ResourceStore.migrations(name: "t-001", table: "t"))
+        server.groupsCommits = true
+        let store = ResourceStore(database: server, table: "t")
+        let gate = GroupCommitGate(database: server)
+        _ = try server.singleStatement { try store.insert(kind: "run", id: "r", parent: nil, document: [:]) }
+        XCTAssertTrue(gate.releaseHeldReplies())
+
+        let other = try SQLiteDatabase(path: path)
+        let otherStore = ResourceStore(database: other, table: "t")
+        let given = try other.transaction { try otherStore.insert(kind: "record", id: nil, parent: ("run", "r"), document: [:]) }
+        XCTAssertEqual(given.id, "2")
+        XCTAssertTrue(try other.transaction { try otherStore.delete(kind: "record", id: given.id) })
+
+        let next = try server.singleStatement { try store.insert(kind: "record", id: nil, parent: ("run", "r"), document: [:]) }
+        XCTAssertTrue(gate.releaseHeldReplies())
+        XCTAssertEqual(next.id, "3")
+    }
+
     /// When SQLite has rolled the group's transaction back by itself (as after a full disk),
     /// the commit fails, so the held replies become errors instead of acknowledging lost writes.
     func testAGroupRolledBackBySQLiteIsNotAcknowledged() throws {

@@ -12,9 +12,9 @@
 /// Ids of `.sequence` kinds are the row's `seq`, so they are never reused after a delete and
 /// keep counting upwards after a reset: a trigger records the highest `seq` ever deleted in
 /// `evalmock_sequences`, in the deleting transaction, and the next `seq` is one above both
-/// that and the table's highest. The store keeps the next `seq` in memory between inserts
-/// (see `takeSeq`); SQLite's AUTOINCREMENT, which the table had first, rewrote its counter
-/// row in `sqlite_sequence` with every insert.
+/// that and the table's highest. The store keeps the next `seq` in memory between the inserts
+/// of one write transaction (see `takeSeq`); SQLite's AUTOINCREMENT, which the table had first,
+/// rewrote its counter row in `sqlite_sequence` with every insert.
 public final class ResourceStore {
     public let database: SQLiteDatabase
     public let table: String
@@ -176,8 +176,8 @@ public final class ResourceStore {
     }
 
     /// The `seq` of the next insert: kept in memory while the database's `generation` stays
-    /// (nothing rolled back, no rows written beside the store), else read from the table and
-    /// the highest deleted `seq`.
+    /// (the same write transaction, nothing rolled back, no rows written beside the store),
+    /// else read from the table and the highest deleted `seq`.
     private func takeSeq() throws -> Int64 {
         if let nextSeq, nextSeq.generation == database.generation { return nextSeq.value }
         return try database.statement(nextSeqSQL).scalarInt() ?? 1

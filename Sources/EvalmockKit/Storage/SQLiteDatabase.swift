@@ -116,7 +116,7 @@ public final class SQLiteDatabase {
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         if groupsCommits { return try inGroup(body) }
         if sqlite3_get_autocommit(connection) == 0 { return try inSavepoint(body) }
-        try statement(begin).execute()
+        try beginWriting()
         do {
             let result = try body()
             try statement(commit).execute()
@@ -153,7 +153,7 @@ public final class SQLiteDatabase {
     public func singleStatement<T>(_ body: () throws -> T) throws -> T {
         guard groupsCommits else { return try transaction(body) }
         if !hasOpenGroup {
-            try statement(begin).execute()
+            try beginWriting()
             hasOpenGroup = true
         }
         return try body()
@@ -161,7 +161,7 @@ public final class SQLiteDatabase {
 
     private func inGroup<T>(_ body: () throws -> T) throws -> T {
         if !hasOpenGroup {
-            try statement(begin).execute()
+            try beginWriting()
             hasOpenGroup = true
         }
         return try inSavepoint(body)
@@ -181,11 +181,18 @@ public final class SQLiteDatabase {
         }
     }
 
-    /// Moves whenever rows may have changed without the stores knowing: a rollback (which
-    /// undoes inserts a store counted) or rows written by other code (`rowsWrittenElsewhere`).
-    /// State a store derives from its table and keeps between requests (a resource table's
-    /// next `seq`) is read again when it moves.
+    /// Moves whenever rows may have changed without the stores knowing: a write transaction
+    /// begins (another connection, an `evalmock import` say, may have written before it), a
+    /// rollback (which undoes inserts a store counted), or rows written by other code
+    /// (`rowsWrittenElsewhere`). State a store derives from its table (a resource table's next
+    /// `seq`) is read again when it moves: once per group of requests in group commit.
     public private(set) var generation = 0
+
+    /// BEGIN IMMEDIATE: from here to the commit no other connection writes.
+    private func beginWriting() throws(SQLiteError) {
+        try statement(begin).execute()
+        generation &+= 1
+    }
 
     /// For code that writes a store's table itself (an import, fixtures).
     public func rowsWrittenElsewhere() { generation &+= 1 }
