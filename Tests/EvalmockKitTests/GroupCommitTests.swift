@@ -101,16 +101,23 @@ final class GroupCommitTests: XCTestCase {
     }
 
     /// When SQLite has rolled the group's transaction back by itself (as after a full disk),
-    /// the commit fails, so the held replies become errors instead of acknowledging lost writes.
+    /// the group's later writes are refused and the commit fails, so the held replies become
+    /// errors instead of acknowledging lost writes.
     func testAGroupRolledBackBySQLiteIsNotAcknowledged() throws {
         let writer = try SQLiteDatabase(path: path)
         try writer.execute("CREATE TABLE t (v INTEGER NOT NULL)")
         writer.groupsCommits = true
         try writer.transaction { try writer.statement("INSERT INTO t VALUES (1)").execute() }
         try writer.execute("ROLLBACK")  // what SQLite does by itself after some errors
+        XCTAssertThrowsError(
+            try writer.transaction { try writer.statement("INSERT INTO t VALUES (2)").execute() }, "refused, not committed alone")
+        XCTAssertThrowsError(try writer.singleStatement { try writer.statement("INSERT INTO t VALUES (3)").execute() })
         XCTAssertThrowsError(try writer.commitGroup())
         XCTAssertFalse(writer.hasOpenGroup)
         XCTAssertEqual(try count(writer), 0)
+        try writer.transaction { try writer.statement("INSERT INTO t VALUES (4)").execute() }
+        try writer.commitGroup()
+        XCTAssertEqual(try count(writer), 1, "the next group starts afresh")
     }
 
     func testRepliesAreHeldUntilTheirWritesAreCommittedOverHTTP() throws {

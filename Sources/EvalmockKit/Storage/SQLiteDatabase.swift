@@ -97,8 +97,7 @@ public final class SQLiteDatabase {
         // error): the group's writes are gone, and what ran after them committed alone.
         if sqlite3_get_autocommit(connection) != 0 {
             generation &+= 1
-            throw SQLiteError(
-                code: SQLITE_ABORT, message: "the group transaction was rolled back by SQLite after an error", context: "COMMIT")
+            throw Self.groupRolledBack(context: "COMMIT")
         }
         do {
             try statement(commit).execute()
@@ -152,19 +151,28 @@ public final class SQLiteDatabase {
     /// which cost 7 % of a Scorecard record create.
     public func singleStatement<T>(_ body: () throws -> T) throws -> T {
         guard groupsCommits else { return try transaction(body) }
-        if !hasOpenGroup {
-            try beginWriting()
-            hasOpenGroup = true
-        }
+        try joinGroup()
         return try body()
     }
 
     private func inGroup<T>(_ body: () throws -> T) throws -> T {
-        if !hasOpenGroup {
+        try joinGroup()
+        return try inSavepoint(body)
+    }
+
+    /// Opens the group transaction, or joins the open one. One SQLite has rolled back by itself
+    /// is refused: a write now would commit alone, ahead of the group's failed commit.
+    private func joinGroup() throws(SQLiteError) {
+        guard hasOpenGroup else {
             try beginWriting()
             hasOpenGroup = true
+            return
         }
-        return try inSavepoint(body)
+        if sqlite3_get_autocommit(connection) != 0 { throw Self.groupRolledBack(context: "SAVEPOINT") }
+    }
+
+    private static func groupRolledBack(context: String) -> SQLiteError {
+        SQLiteError(code: SQLITE_ABORT, message: "the group transaction was rolled back by SQLite after an error", context: context)
     }
 
     private func inSavepoint<T>(_ body: () throws -> T) throws -> T {
