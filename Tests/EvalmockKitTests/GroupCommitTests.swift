@@ -46,16 +46,21 @@ final class GroupCommitTests: XCTestCase {
         XCTAssertEqual(values, [1, 3])
     }
 
-    /// A single-row insert without a savepoint (`singleStatement`, a resource create) that
-    /// fails on a constraint changes nothing, in a table with indexes and a foreign key: the
-    /// group commits the rest, and the table and its indexes agree.
-    func testAFailingSingleStatementLeavesTheGroupAsItWas() throws {
+    /// A resource table in group commit, its run `r` stored in the open group.
+    private func resourceWriter() throws -> (SQLiteDatabase, ResourceStore, GroupCommitGate) {
         let writer = try SQLiteDatabase(path: path)
         try MigrationRunner.migrate(writer, with: ResourceStore.migrations(name: "t-001", table: "t"))
         writer.groupsCommits = true
         let store = ResourceStore(database: writer, table: "t")
-        let gate = GroupCommitGate(database: writer)
         _ = try writer.singleStatement { try store.insert(kind: "run", id: "r", parent: nil, document: [:]) }
+        return (writer, store, GroupCommitGate(database: writer))
+    }
+
+    /// A single-row insert without a savepoint (`singleStatement`, a resource create) that
+    /// fails on a constraint changes nothing, in a table with indexes and a foreign key: the
+    /// group commits the rest, and the table and its indexes agree.
+    func testAFailingSingleStatementLeavesTheGroupAsItWas() throws {
+        let (writer, store, gate) = try resourceWriter()
         _ = try writer.singleStatement { try store.insert(kind: "record", id: nil, parent: ("run", "r"), key: "k", document: [:]) }
         for failing in [
             { try store.insert(kind: "record", id: nil, parent: ("run", "nobody"), document: [:]) },
@@ -81,12 +86,7 @@ final class GroupCommitTests: XCTestCase {
     /// server) between two groups: the next group reads the next `seq` again, so an id that
     /// connection gave and deleted is not given again.
     func testTheNextSeqIsReadAgainInEachWriteTransaction() throws {
-        let server = try SQLiteDatabase(path: path)
-        try MigrationRunner.migrate(server, with: ResourceStore.migrations(name: "t-001", table: "t"))
-        server.groupsCommits = true
-        let store = ResourceStore(database: server, table: "t")
-        let gate = GroupCommitGate(database: server)
-        _ = try server.singleStatement { try store.insert(kind: "run", id: "r", parent: nil, document: [:]) }
+        let (server, store, gate) = try resourceWriter()
         XCTAssertTrue(gate.releaseHeldReplies())
 
         let other = try SQLiteDatabase(path: path)
