@@ -41,7 +41,6 @@ extension StringProtocol {
     func caseInsensitiveEquals(_ other: some StringProtocol) -> Bool {
         let a = utf8
         let b = other.utf8
-        guard a.count == b.count else { return false }
         // Over the two strings' contiguous UTF-8 where they have it (native strings do): indexing
         // the UTF-8 views checked each index and cost most of a header look-up.
         let compared = a.withContiguousStorageIfAvailable { x in
@@ -51,7 +50,9 @@ extension StringProtocol {
         return Self.asciiCaseInsensitiveEquals(a, b)
     }
 
-    private static func asciiCaseInsensitiveEquals<A: Collection<UInt8>, B: Collection<UInt8>>(_ a: A, _ b: B) -> Bool {
+    /// The same over two runs of UTF-8 bytes, of any lengths.
+    static func asciiCaseInsensitiveEquals<A: Collection<UInt8>, B: Collection<UInt8>>(_ a: A, _ b: B) -> Bool {
+        guard a.count == b.count else { return false }
         var j = b.startIndex
         for x in a {
             let y = b[j]
