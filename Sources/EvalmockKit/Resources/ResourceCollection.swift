@@ -269,31 +269,27 @@ public final class ResourceCollection {
 
     public func create(_ kind: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {
         var draft = draft(context, of: kind)
-        let stored: ResourceStore.Stored
-        if kind.hooks.willCreate == nil || !kind.hooks.willCreateReadsStore {
+        let hookReadsStore = kind.hooks.willCreate != nil && kind.hooks.willCreateReadsStore
+        var stored: ResourceStore.Stored?
+        if !hookReadsStore {
             // Unless a hook reads what is stored (the parent, perhaps), a create is one INSERT,
             // atomic by itself (`singleStatement`). It is also the parent's existence check: the
             // table's foreign key refuses a missing parent, and the statement changes nothing
             // then. A separate look-up first cost 3 % of a Scorecard record create, for a
-            // parent that is nearly always there.
+            // parent that is nearly always there. A missing one is made or refused below.
             try kind.hooks.willCreate?(&draft)
             do {
                 stored = try store.database.singleStatement { try insert(draft, as: kind) }
-            } catch let error as SQLiteError where error.code == ResourceStore.missingParent {
-                guard let parent = kind.parent else { throw error }
-                stored = try store.database.transaction {
-                    try requireParent(parent, id: context.pathParameter(parent.parameter))
-                    return try insert(draft, as: kind)
-                }
-            }
-        } else {
-            stored = try store.database.transaction { () throws -> ResourceStore.Stored in
+            } catch let error as SQLiteError where error.code == ResourceStore.missingParent && kind.parent != nil {}
+        }
+        let created =
+            try stored
+            ?? store.database.transaction { () throws -> ResourceStore.Stored in
                 if let parent = kind.parent { try requireParent(parent, id: context.pathParameter(parent.parameter)) }
-                try kind.hooks.willCreate?(&draft)
+                if hookReadsStore { try kind.hooks.willCreate?(&draft) }
                 return try insert(draft, as: kind)
             }
-        }
-        return .json(context.operation.successStatus, encoded: try encoded(stored))
+        return .json(context.operation.successStatus, encoded: try encoded(created))
     }
 
     func list(_ kind: ResourceKind, _ context: OperationContext) throws -> HTTPResponse {

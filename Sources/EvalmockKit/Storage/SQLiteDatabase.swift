@@ -102,8 +102,7 @@ public final class SQLiteDatabase {
         do {
             try statement(commit).execute()
         } catch {
-            try? statement("ROLLBACK").execute()
-            generation &+= 1
+            rollBack()
             throw error
         }
     }
@@ -121,8 +120,7 @@ public final class SQLiteDatabase {
             try statement(commit).execute()
             return result
         } catch {
-            try? statement("ROLLBACK").execute()
-            generation &+= 1
+            rollBack()
             throw error
         }
     }
@@ -184,7 +182,7 @@ public final class SQLiteDatabase {
         } catch {
             try? statement("ROLLBACK TO request").execute()
             try? statement("RELEASE request").execute()
-            generation &+= 1
+            generation &+= 1  // the inserts it undid were counted
             throw error
         }
     }
@@ -195,6 +193,12 @@ public final class SQLiteDatabase {
     /// (`rowsWrittenElsewhere`). State a store derives from its table (a resource table's next
     /// `seq`) is read again when it moves: once per group of requests in group commit.
     public private(set) var generation = 0
+
+    /// After a failed body or commit: what it wrote is gone, and so is what stores counted.
+    private func rollBack() {
+        try? statement("ROLLBACK").execute()
+        generation &+= 1
+    }
 
     /// BEGIN IMMEDIATE: from here to the commit no other connection writes.
     private func beginWriting() throws(SQLiteError) {
